@@ -1,0 +1,62 @@
+"""Benchmark: `python -m rnn.bench [--listing PATH] [--repeat N]`.
+
+Prints iterations per second of the readable and the fast path and their ratio, the time of the
+book's settings in process and as a whole `python -m rnn` process, and, given the listing saved in
+a file of your own (it is not part of this project), the listing against `python -m rnn`, run
+alternately in one session so both see the same machine.
+"""
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+from .config import TrainConfig
+from .training import Training
+
+
+def iterations_per_second(path, iterations, repeat):
+    rates = []
+    for _ in range(repeat):
+        training = Training(TrainConfig(iterations=iterations), path=path)
+        started = time.perf_counter()
+        training.run(iterations)
+        rates.append(iterations / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def process_seconds(command):
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m rnn.bench")
+    parser.add_argument("--listing", help="a file holding the book's listing as printed")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
+
+    readable = iterations_per_second("readable", 2000, repeat)
+    fast = iterations_per_second("fast", 10_000, repeat)
+    print(f"readable path: {readable:10,.0f} iterations/s")
+    print(f"fast path:     {fast:10,.0f} iterations/s   ({fast / readable:.1f}x the readable path)")
+    print(f"book's settings (10,000 iterations) in process: {10_000 / fast:.3f} s")
+
+    ours = [sys.executable, "-m", "rnn"]
+    if args.listing:
+        listing = [sys.executable, args.listing]
+        pairs = [(process_seconds(listing), process_seconds(ours)) for _ in range(repeat)]
+        theirs = statistics.median(p[0] for p in pairs)
+        mine = statistics.median(p[1] for p in pairs)
+        print(f"listing as printed, whole process: {theirs:.3f} s (median of {repeat})")
+        print(f"python -m rnn, whole process:      {mine:.3f} s (median of {repeat})")
+        print(f"ratio: python -m rnn is {theirs / mine:.1f}x faster than the listing")
+    else:
+        mine = statistics.median(process_seconds(ours) for _ in range(repeat))
+        print(f"python -m rnn, whole process: {mine:.3f} s (median of {repeat})")
+
+
+if __name__ == "__main__":
+    main()

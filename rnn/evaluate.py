@@ -1,0 +1,103 @@
+"""How well a trained net subtracts: the net run on many problems at once, scored against plain
+arithmetic (`bits.subtract_bits`, checked against Python's own a - b in the tests).
+
+For a < b the net still runs bit by bit and borrows out of the top bit, which is dropped: its answer
+is the bits of (a - b) mod 2**n, the n-bit two's complement of the negative result. That is what
+`expected_bits` and every score here compare against.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bits import subtract_bits, to_bits
+from .model import INITIAL_HIDDEN, sigmoid
+
+MAX_EXHAUSTIVE_BITS = 10  # all pairs a >= b up to this width (524,800 pairs at 10 bits)
+BATCH = 65_536  # problems run through the net at once
+
+
+def predict_proba(params, a_bits, b_bits):
+    """The net's output probability for every bit of many problems. (N, T) inputs -> (N, T)."""
+    a_bits, b_bits = np.atleast_2d(a_bits), np.atleast_2d(b_bits)
+    count, steps = a_bits.shape
+    out = np.empty((count, steps))
+    for start in range(0, count, BATCH):
+        a, b = a_bits[start:start + BATCH], b_bits[start:start + BATCH]
+        h = np.full((len(a), params.hidden), INITIAL_HIDDEN)  # (n, H)
+        for t in range(steps):
+            x = np.stack([a[:, t], b[:, t]], axis=1).astype(np.float64)  # (n, 2)
+            h = sigmoid(x @ params.synapse_0 + h @ params.synapse_h)
+            out[start:start + len(a), t] = sigmoid(h @ params.synapse_1)[:, 0]
+    return out
+
+
+def predict_bits(params, a_bits, b_bits):
+    return (predict_proba(params, a_bits, b_bits) > 0.5).astype(np.uint8)  # np.round, NaN-safe
+
+
+def expected_bits(a_bits, b_bits):
+    """The right answer's bits: (a - b) mod 2**n."""
+    return subtract_bits(a_bits, b_bits)[0]
+
+
+@dataclass
+class Score:
+    pairs: int  # problems scored
+    bits: int  # operand width
+    correct: int  # problems with every bit right
+    per_bit: np.ndarray  # (bits,) share of problems with bit t right, least significant first
+    exhaustive: bool  # True when every pair a >= b of the width was scored
+
+    @property
+    def accuracy(self):
+        return self.correct / self.pairs if self.pairs else 0.0
+
+
+def score(params, a_bits, b_bits, exhaustive=False):
+    right = predict_bits(params, a_bits, b_bits) == expected_bits(a_bits, b_bits)  # (N, T)
+    return Score(len(right), right.shape[1], int(right.all(axis=1).sum()), right.mean(axis=0),
+                 exhaustive)
+
+
+def all_pairs(bits):
+    """Every pair a >= b of `bits`-bit numbers, as two int64 arrays (a rises, then b)."""
+    if not 1 <= bits <= MAX_EXHAUSTIVE_BITS:
+        raise ValueError(f"all pairs are enumerated up to {MAX_EXHAUSTIVE_BITS} bits")
+    a, b = np.tril_indices(2**bits)
+    return a.astype(np.int64), b.astype(np.int64)
+
+
+def score_all_pairs(params, bits):
+    """Exact-match accuracy over all 2**(bits - 1) * (2**bits + 1) pairs a >= b."""
+    a, b = all_pairs(bits)
+    return score(params, to_bits(a, bits), to_bits(b, bits), exhaustive=True)
+
+
+def random_operands(bits, count, rng):
+    """`count` random pairs a >= b of `bits`-bit numbers (any width), as bit arrays (N, bits):
+    every bit uniform, then swapped where a < b."""
+    a = rng.integers(0, 2, size=(count, bits), dtype=np.uint8)
+    b = rng.integers(0, 2, size=(count, bits), dtype=np.uint8)
+    a_smaller = subtract_bits(a, b)[1][:, -1].astype(bool)  # borrow out of the top bit
+    a[a_smaller], b[a_smaller] = b[a_smaller], a[a_smaller].copy()
+    return a, b
+
+
+def score_random(params, bits, count=1000, seed=0):
+    """Exact-match accuracy on random pairs a >= b of any width, e.g. 64, 128 or 256 bits."""
+    a, b = random_operands(bits, count, np.random.default_rng(seed))
+    return score(params, a, b)
+
+
+def score_width(params, bits, count=1000, seed=0):
+    """All pairs when that is cheap, else random pairs."""
+    if bits <= MAX_EXHAUSTIVE_BITS:
+        return score_all_pairs(params, bits)
+    return score_random(params, bits, count, seed)
+
+
+def answer(params, a, b, bits):
+    """The net's answer to one problem (Python ints of any size): its probabilities and bits."""
+    a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
+    proba = predict_proba(params, a_bits[None], b_bits[None])[0]
+    return proba, (proba > 0.5).astype(np.uint8)
