@@ -52,7 +52,8 @@ def load(data):
         raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
         raise WeightsError("unreadable", f"not a readable .npz file ({error})") from None
-    return _check_arrays(arrays), _parse_config(config_text)
+    params, config = _check_arrays(arrays), _parse_config(config_text)
+    return params, config if config and config.hidden == params.hidden else None
 
 
 def _check_arrays(arrays):

@@ -55,3 +55,15 @@ def test_untrained_net_scores_low():
 def test_expected_bits_wraps_when_a_is_smaller():
     """For a < b the reference is the n-bit two's complement of the negative result."""
     assert from_bits(expected_bits(to_bits(3, 8), to_bits(5, 8))) == 254
+
+
+@pytest.mark.parametrize("iteration_index", [2, 20, -1])
+def test_correctness_grid_matches_the_pair_by_pair_score(iteration_index):
+    """The prefix-shared grid scores every pair exactly as running each pair does."""
+    from rnn.evaluate import correctness_grid, predict_bits
+    params = train(TrainConfig(iterations=3000)).snapshots[iteration_index]
+    values = np.arange(256)
+    a, b = np.repeat(values, 256), np.tile(values, 256)
+    a_bits, b_bits = to_bits(a, 8), to_bits(b, 8)
+    right = predict_bits(params, a_bits, b_bits) == expected_bits(a_bits, b_bits)  # (pairs, T)
+    np.testing.assert_array_equal(correctness_grid(params, 8).reshape(8, -1).T, right)
