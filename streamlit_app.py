@@ -1,0 +1,21 @@
+"""Entry point: page set-up, the shared sidebar, routing. Page scripts live in app_pages/ (a root
+folder named pages/ would switch Streamlit 1.67 into its legacy multipage mode; see README)."""
+import streamlit as st
+
+from ui import settings
+from ui.i18n import draw_language_picker, t
+from ui.store import get_model
+
+st.set_page_config(page_title="退位减法 RNN Playground", page_icon="➖", layout="wide")
+settings.check_query_params()
+draw_language_picker()
+config = settings.draw_sidebar()
+page = st.navigation([
+    st.Page("app_pages/train.py", title=t("page_train"), icon="📉", url_path="train",
+            default=True),
+    st.Page("app_pages/calculator.py", title=t("page_calculator"), icon="🧮",
+            url_path="calculator"),
+])
+settings.draw_notices()
+st.session_state["model"] = get_model(config)
+page.run()

@@ -1,0 +1,107 @@
+"""Every Altair chart of the app, so they all look alike. Builders only: no Streamlit calls."""
+import altair as alt
+import numpy as np
+
+from ui.i18n import t
+
+MAX_POINTS = 2_000  # points per curve sent to the browser
+RIGHT, WRONG, NEUTRAL = "#2e7d32", "#c62828", "#90a4ae"
+
+
+def downsample_errors(errors, max_points=MAX_POINTS):
+    """Buckets of consecutive iterations: (start iteration, min, max, moving average) per bucket.
+
+    The moving average runs over about 1 % of the run (at least 1 iteration) on the raw errors and
+    is read at the end of each bucket, so its shape does not depend on the bucket size.
+    """
+    errors = np.asarray(errors, dtype=float)
+    count = len(errors)
+    if count == 0:
+        return np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros(0)
+    size = -(-count // max_points)
+    starts = np.arange(0, count, size)
+    low, high = np.minimum.reduceat(errors, starts), np.maximum.reduceat(errors, starts)
+    window = max(1, count // 100)
+    sums = np.concatenate([[0.0], np.cumsum(errors)])
+    ends = np.minimum(starts + size, count)
+    begin = np.maximum(0, ends - window)
+    average = (sums[ends] - sums[begin]) / (ends - begin)
+    return starts, low, high, average
+
+
+def error_chart(errors, height=260):
+    starts, low, high, average = downsample_errors(errors)
+    data = alt.Data(values=[
+        {"iteration": int(i), "low": float(lo), "high": float(hi), "average": float(av)}
+        for i, lo, hi, av in zip(starts, low, high, average)])
+    x = alt.X("iteration:Q", title=t("axis_iteration"))
+    band = alt.Chart(data).mark_area(opacity=0.25, color=NEUTRAL).encode(
+        x, alt.Y("low:Q", title=t("axis_error")), alt.Y2("high:Q"),
+        tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
+                 alt.Tooltip("low:Q", title=t("tooltip_low"), format=".3f"),
+                 alt.Tooltip("high:Q", title=t("tooltip_high"), format=".3f")])
+    line = alt.Chart(data).mark_line(color="#1565c0").encode(
+        x, alt.Y("average:Q"),
+        tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
+                 alt.Tooltip("average:Q", title=t("tooltip_average"), format=".3f")])
+    return (band + line).properties(title=t("chart_error_title"), height=height)
+
+
+def accuracy_chart(iterations, accuracy, first_perfect, height=260):
+    data = alt.Data(values=[{"iteration": int(i), "accuracy": float(a)}
+                            for i, a in zip(iterations, accuracy)])
+    line = alt.Chart(data).mark_line(point=True, color=RIGHT).encode(
+        alt.X("iteration:Q", title=t("axis_iteration")),
+        alt.Y("accuracy:Q", title=t("axis_accuracy"), axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
+                 alt.Tooltip("accuracy:Q", title=t("axis_accuracy"), format=".2%")])
+    layers = [line]
+    if first_perfect is not None:
+        mark = alt.Data(values=[{"iteration": first_perfect,
+                                 "label": t("first_perfect_label", iteration=first_perfect)}])
+        layers.append(alt.Chart(mark).mark_rule(color=WRONG, strokeDash=[4, 3]).encode(
+            x="iteration:Q"))
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-6, color=WRONG).encode(
+            x="iteration:Q", y=alt.value(12), text="label:N"))
+    return alt.layer(*layers).properties(title=t("chart_accuracy_title"), height=height)
+
+
+def bits_chart(rows, wrong):
+    """A grid of bits, most significant on the left. rows: [(label, bits msb first)], wrong: bool
+    per column (msb first), marking the predicted row's wrong bits."""
+    width = len(rows[0][1])
+    values = []
+    for order, (label, bits) in enumerate(rows):
+        for column, bit in enumerate(bits):
+            predicted = order == len(rows) - 1
+            state = ("wrong" if wrong[column] else "right") if predicted else "plain"
+            values.append({"row": label, "order": order, "bit": width - 1 - column,
+                           "value": int(bit), "state": state})
+    base = alt.Chart(alt.Data(values=values)).encode(
+        alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)),
+        alt.Y("row:N", title=None, sort=alt.EncodingSortField("order")))
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("state:N", legend=None, scale=alt.Scale(
+            domain=["plain", "right", "wrong"], range=["#eceff1", "#c8e6c9", "#ffcdd2"])))
+    text = base.mark_text(fontSize=15, fontWeight="bold").encode(text="value:Q")
+    return (cells + text).properties(height=34 * len(rows) + 40)
+
+
+def probability_chart(proba_msb_first, truth_msb_first):
+    """The net's probability that each bit is 1, most significant bit on the left."""
+    width = len(proba_msb_first)
+    values = [{"bit": width - 1 - column, "p": float(p), "truth": int(y),
+               "state": "right" if (p > 0.5) == bool(y) else "wrong"}
+              for column, (p, y) in enumerate(zip(proba_msb_first, truth_msb_first))]
+    base = alt.Chart(alt.Data(values=values)).encode(
+        alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar().encode(
+        alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("state:N", legend=None,
+                        scale=alt.Scale(domain=["right", "wrong"], range=[RIGHT, WRONG])),
+        tooltip=[alt.Tooltip("bit:O", title=t("axis_bit")),
+                 alt.Tooltip("p:Q", title=t("axis_probability"), format=".4f"),
+                 alt.Tooltip("truth:Q", title=t("axis_truth"))])
+    half = alt.Chart(alt.Data(values=[{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
+    return (bars + half).properties(title=t("chart_probability_title"), height=180)

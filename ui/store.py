@@ -1,0 +1,122 @@
+"""The process-wide model store: each configuration is trained once, whoever asks for it.
+
+One `ModelStore` per server process (`st.cache_resource`), least recently used out past
+MAX_MODELS, with a lock per configuration so two sessions asking for the same one train it once.
+Training runs in chunks inside the session that asked first, drawing a progress bar and a live
+error chart; a rerun of that session (the user moved a slider) raises inside the next Streamlit
+call, the lock is released and the partial model is dropped.
+"""
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from rnn.evaluate import score_all_pairs, score_random
+from rnn.training import Training
+from ui import charts
+from ui.i18n import t
+
+MAX_MODELS = 24  # trained configurations kept per process
+EXHAUSTIVE_BITS = 8  # widths scored on all pairs; wider ones on RANDOM_PAIRS random pairs
+RANDOM_PAIRS = 2_000
+CURVE_POINTS = 50  # snapshots scored for the accuracy-over-training chart
+REPORT_EVERY = 500  # iterations between progress callbacks
+DRAW_EVERY = 0.15  # seconds between redraws of the progress
+
+
+@dataclass
+class Model:
+    """A trained configuration and what the pages show of it, computed once."""
+    result: object  # rnn.training.TrainResult
+    curve_iterations: np.ndarray  # (K,) iterations of the scored snapshots
+    curve_accuracy: np.ndarray  # (K,) exact-match accuracy at those snapshots
+    final: object  # rnn.evaluate.Score of the final weights
+    first_perfect: object  # first scored iteration at 100 %, or None
+
+    @property
+    def params(self):
+        return self.result.params
+
+
+class Slot:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.model = None
+
+
+class ModelStore:
+    def __init__(self, capacity=MAX_MODELS):
+        self.capacity = capacity
+        self._slots = OrderedDict()
+        self._lock = threading.Lock()
+
+    def slot(self, config):
+        with self._lock:
+            slot = self._slots.pop(config, None) or Slot()
+            self._slots[config] = slot
+            while len(self._slots) > self.capacity:
+                self._slots.popitem(last=False)
+            return slot
+
+    def __len__(self):
+        return len(self._slots)
+
+
+@st.cache_resource
+def model_store():
+    return ModelStore()
+
+
+def score(params, bits):
+    if bits <= EXHAUSTIVE_BITS:
+        return score_all_pairs(params, bits)
+    return score_random(params, bits, RANDOM_PAIRS, seed=bits)
+
+
+def evaluate(result):
+    """Score the final weights and up to CURVE_POINTS snapshots spread over the run."""
+    picks = np.unique(np.linspace(0, len(result.snapshots) - 1, CURVE_POINTS + 1).astype(int))
+    iterations = result.snapshot_iterations[picks]
+    accuracy = np.array([score(result.snapshots[i], result.config.bits).accuracy for i in picks])
+    perfect = np.flatnonzero(accuracy == 1.0)
+    first = int(iterations[perfect[0]]) if len(perfect) else None
+    return Model(result, iterations, accuracy, score(result.params, result.config.bits), first)
+
+
+def get_model(config):
+    """The trained model of `config`, training it here, with progress, if nobody has yet."""
+    slot = model_store().slot(config)
+    if slot.model is not None:
+        return slot.model
+    box = st.empty()
+    while not slot.lock.acquire(timeout=0.2):
+        box.info(t("waiting_other_session"), icon="⏳")  # a Streamlit call: a rerun stops here
+    try:
+        if slot.model is None:
+            slot.model = _train(config, box)
+    finally:
+        slot.lock.release()
+    box.empty()
+    return slot.model
+
+
+def _train(config, box):
+    training = Training(config)
+    with box.container():
+        bar = st.progress(0.0, text=t("training_progress", done=0, total=config.iterations))
+        chart = st.empty()
+    last_draw = 0.0
+    while not training.done:
+        training.run(REPORT_EVERY)
+        now = time.perf_counter()
+        if now - last_draw > DRAW_EVERY or training.done:
+            last_draw = now
+            done = training.iteration
+            bar.progress(done / max(1, config.iterations),
+                         text=t("training_progress", done=done, total=config.iterations))
+            chart.altair_chart(charts.error_chart(training.errors, height=160), width="stretch")
+    bar.progress(1.0, text=t("evaluating"))
+    return evaluate(training.result())
