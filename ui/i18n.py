@@ -156,9 +156,9 @@ def language():
     chosen = st.session_state.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    linked = st.query_params.get("lang")
-    if linked in LANGUAGES:
-        return linked
+    linked = st.query_params.get_all("lang")
+    if len(linked) == 1 and linked[0] in LANGUAGES:
+        return linked[0]
     return browser_language()
 
 
@@ -173,7 +173,8 @@ def t(key, **values):
 
 
 def draw_language_picker():
-    """The language switch at the top of the sidebar, bound to ?lang=; defaults to the browser's."""
-    languages = list(LANGUAGES)
-    st.sidebar.radio("语言 / Language", languages, index=languages.index(browser_language()),
-                     key="lang", bind="query-params", format_func=LANGUAGES.get, horizontal=True)
+    """The language switch at the top of the sidebar, kept in ?lang= (the browser's language is
+    the default, so a shared link without ?lang= opens in each visitor's own language)."""
+    from ui.settings import choice  # settings needs t(); imported here to avoid a cycle
+    choice(st.sidebar, "语言 / Language", "lang", browser_language(), format_func=LANGUAGES.get,
+           horizontal=True)

@@ -99,10 +99,29 @@ def draw_sidebar():
                    help=t("seed_help"))
     sidebar.slider(t("bits"), 2, 16, DEFAULTS.bits, key="bits", bind="query-params",
                    help=t("bits_help"))
-    sidebar.radio(t("sampling"), CHOICES["sampling"], key="sampling", bind="query-params",
-                  format_func=lambda value: t(f"sampling_{value}"), help=t("sampling_help"))
+    choice(sidebar, t("sampling"), "sampling", DEFAULTS.sampling,
+           format_func={value: t(f"sampling_{value}") for value in CHOICES["sampling"]}.get,
+           help=t("sampling_help"))
     sidebar.button(t("reset"), help=t("reset_help"), on_click=reset)
     return current_config()
+
+
+def choice(where, label, key, default, **options):
+    """A radio kept in sync with the query parameter `key` by hand.
+
+    Streamlit's own binding would put the translated label in the URL, which would then change
+    with the language; this keeps the plain option value (`?sampling=fixed`, `?lang=zh`).
+    """
+    if key not in st.session_state:
+        linked = st.query_params.get_all(key)
+        valid = len(linked) == 1 and linked[0] in CHOICES[key]
+        st.session_state[key] = linked[0] if valid else default
+    value = where.radio(label, CHOICES[key], key=key, **options)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
 
 
 def reset():

@@ -1,0 +1,22 @@
+"""Reading the data of an Altair chart as the app sent it (AppTest has no typed accessor)."""
+import json
+
+import pyarrow as pa
+
+
+def chart_spec(chart):
+    return json.loads(chart.proto.spec)
+
+
+def chart_rows(chart, layer=None):
+    """The rows of a chart: Streamlit ships data shared by all layers as Arrow, the rest inline
+    in the spec. `layer` picks a layer's own inline data."""
+    proto = chart.proto
+    if layer is None and proto.data.data:
+        return pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
+    spec = chart_spec(chart)
+    data = spec["layer"][layer]["data"] if layer is not None else spec["data"]
+    if "values" in data:
+        return data["values"]
+    return next(pa.ipc.open_stream(d.data.data).read_all().to_pylist()
+                for d in proto.datasets if d.name == data["name"])

@@ -1,0 +1,86 @@
+import pytest
+
+from ui.settings import NUMBERS
+
+
+def sidebar_values(at):
+    return {key: at.sidebar.slider(key=key).value for key in NUMBERS} | {
+        "sampling": at.sidebar.radio(key="sampling").value, "lang": at.sidebar.radio(key="lang").value}
+
+
+def test_defaults_are_the_books(app):
+    """With no link parameters the sidebar holds the book's settings, in English by default."""
+    at = app().run()
+    assert not at.exception
+    assert sidebar_values(at) == {"alpha": 0.9, "hidden": 16, "iterations": 10_000, "seed": 0,
+                                  "bits": 8, "sampling": "book", "lang": "en"}
+
+
+def test_link_parameters_fill_the_sidebar(app):
+    """A copied link opens the same run: every bound parameter lands in its widget."""
+    at = app({"alpha": "0.5", "hidden": "12", "iterations": "2000", "seed": "3", "bits": "6",
+              "sampling": "fixed", "lang": "zh"}).run()
+    assert not at.exception and not at.warning
+    assert sidebar_values(at) == {"alpha": 0.5, "hidden": 12, "iterations": 2000, "seed": 3,
+                                  "bits": 6, "sampling": "fixed", "lang": "zh"}
+    assert at.title[0].value == "RNN 学习退位减法"
+
+
+@pytest.mark.parametrize("query, name, expected", [
+    ({"hidden": "abc"}, "hidden", 16),
+    ({"hidden": "100"}, "hidden", 16),
+    ({"alpha": "nan"}, "alpha", 0.9),
+    ({"alpha": "inf"}, "alpha", 0.9),
+    ({"iterations": "99999999999999999999"}, "iterations", 10_000),
+    ({"seed": "-1"}, "seed", 0),
+    ({"bits": ""}, "bits", 8),
+    ({"hidden": ["8", "9"]}, "hidden", 16),
+], ids=["text", "too-big", "nan", "inf", "huge", "negative", "empty", "repeated"])
+def test_bad_link_values_fall_back_with_a_notice(app, query, name, expected):
+    """A malformed or out-of-range link value falls back to the default and says so."""
+    at = app(query).run()
+    assert not at.exception
+    assert at.sidebar.slider(key=name).value == expected
+    assert len(at.warning) == 1 and f" {name}" in at.warning[0].value
+
+
+def test_bad_choice_and_language_notice(app):
+    """An unknown sampling gets a notice in the user's language; the notice can be dismissed."""
+    at = app({"sampling": "odd", "lang": "zh"}).run()
+    assert at.sidebar.radio(key="sampling").value == "book"
+    assert at.warning[0].value.startswith("链接里的 sampling=odd 无效")
+    at.button(key="dismiss_notices").click().run()
+    assert not at.warning and not at.exception
+
+
+@pytest.mark.parametrize("locale, lang", [("zh-CN", "zh"), ("zh-TW", "zh"), ("de-DE", "en")])
+def test_language_follows_the_browser(app, locale, lang):
+    """Without ?lang= the language is the browser's when we have it, else English."""
+    at = app(locale=locale).run()
+    assert at.sidebar.radio(key="lang").value == lang
+
+
+def test_switching_language_keeps_the_settings(app):
+    """Changing the language keeps every other setting."""
+    at = app({"hidden": "12"}).run()
+    at.sidebar.slider(key="seed").set_value(5).run()
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert not at.exception
+    values = sidebar_values(at)
+    assert values["hidden"] == 12 and values["seed"] == 5 and values["lang"] == "zh"
+    assert at.title[0].value == "RNN 学习退位减法"
+
+
+def test_settings_survive_a_page_switch(app):
+    """The sidebar is shared: a setting made on one page is there on the other."""
+    at = app().run()
+    at.sidebar.slider(key="hidden").set_value(10).run()
+    at.switch_page("app_pages/calculator.py").run()
+    assert at.sidebar.slider(key="hidden").value == 10 and not at.exception
+
+
+def test_reset_goes_back_to_the_book(app):
+    """The reset button brings back the book's settings."""
+    at = app({"hidden": "5", "alpha": "2"}).run()
+    at.sidebar.button[0].click().run()
+    assert sidebar_values(at)["hidden"] == 16 and sidebar_values(at)["alpha"] == 0.9
