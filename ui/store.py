@@ -117,6 +117,6 @@ def _train(config, box):
             done = training.iteration
             bar.progress(done / max(1, config.iterations),
                          text=t("training_progress", done=done, total=config.iterations))
-            chart.altair_chart(charts.error_chart(training.errors, height=160), width="stretch")
+            chart.altair_chart(charts.error_chart(training.errors, height=220), width="stretch")
     bar.progress(1.0, text=t("evaluating"))
     return evaluate(training.result())
