@@ -15,6 +15,7 @@ page = st.navigation([
             default=True),
     st.Page("app_pages/calculator.py", title=t("page_calculator"), icon="🧮",
             url_path="calculator"),
+    st.Page("app_pages/backprop.py", title=t("page_backprop"), icon="🔁", url_path="backprop"),
 ])
 settings.draw_notices()
 st.session_state["model"] = get_model(config)

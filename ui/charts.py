@@ -105,3 +105,76 @@ def probability_chart(proba_msb_first, truth_msb_first):
                  alt.Tooltip("truth:Q", title=t("axis_truth"))])
     half = alt.Chart(alt.Data(values=[{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
     return (bars + half).properties(title=t("chart_probability_title"), height=180)
+
+
+def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=None,
+            row_labels=None, column_labels=None, height=None, show_values=False, domain=(0, 1)):
+    """A matrix as coloured cells: rows down, columns across. Diverging colours (blue below 0,
+    red above, white at 0) for deltas and updates; a sequential scale from 0 to 1 for activations.
+    `highlight` outlines one column (the current time step)."""
+    matrix = np.atleast_2d(np.asarray(matrix, dtype=float))
+    rows, columns = matrix.shape
+    row_labels = list(row_labels) if row_labels is not None else list(range(rows))
+    column_labels = list(column_labels) if column_labels is not None else list(range(columns))
+    values = [{"row": str(row_labels[i]), "r": i, "column": str(column_labels[j]), "c": j,
+               "value": float(matrix[i, j])} for i in range(rows) for j in range(columns)]
+    if diverging:
+        limit = float(np.abs(matrix).max()) or 1.0
+        scale = alt.Scale(domain=[-limit, 0, limit], range=["#2166ac", "#f7f7f7", "#b2182b"])
+    else:
+        scale = alt.Scale(scheme="viridis", domain=list(domain))
+    x = alt.X("column:N", title=column_title, sort=[str(c) for c in column_labels],
+              axis=alt.Axis(labelAngle=0))
+    y = alt.Y("row:N", title=row_title, sort=[str(r) for r in row_labels],
+              axis=alt.Axis(labelLimit=260))
+    cell = 28 if show_values else 16 if rows > 6 else 26
+    plot_height = min(cell * rows, 400) if height is None else height
+    # a colour bar longer than the plot squeezes it: small maps show their values as tooltips
+    legend = alt.Legend(gradientLength=min(plot_height, 200), gradientThickness=10) \
+        if plot_height >= 100 else None
+    cells = alt.Chart(alt.Data(values=values)).mark_rect().encode(
+        x, y, color=alt.Color("value:Q", scale=scale, title=None, legend=legend),
+        tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("column:N", title=column_title),
+                 alt.Tooltip("value:Q", format=".4g")])
+    layers = [cells]
+    if show_values:
+        layers.append(alt.Chart(alt.Data(values=values)).mark_text(fontSize=13).encode(
+            x, y, text=alt.Text("value:Q", format=".3~f"),
+            color=alt.condition("datum.value > 0.5", alt.value("black"), alt.value("white"))))
+    if highlight is not None:
+        frame = alt.Data(values=[{"column": str(column_labels[highlight]), "c": highlight}])
+        layers.append(alt.Chart(frame).mark_rect(fill=None, stroke="black", strokeWidth=3)
+                      .encode(x))
+    # Streamlit fits the whole chart, title and axes included, into the height given
+    return alt.layer(*layers).properties(title=title, height=plot_height + 110)
+
+
+def step_bars(values, title, y_title, highlight=None, step_title=None, log=False,
+              domain=None):
+    """One bar per time step, the current step in a darker colour."""
+    data = [{"step": s, "value": float(v), "current": s == highlight} for s, v in
+            enumerate(values)]
+    scale = alt.Scale(type="log") if log else alt.Scale(domain=domain) if domain else alt.Scale()
+    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+        alt.X("step:O", title=step_title or t("axis_step"), axis=alt.Axis(labelAngle=0)),
+        alt.Y("value:Q", title=y_title, scale=scale),
+        color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
+        tooltip=[alt.Tooltip("step:O", title=step_title or t("axis_step")),
+                 alt.Tooltip("value:Q", title=y_title, format=".4g")],
+    ).properties(title=title, height=200)
+
+
+def output_chart(output, target, highlight=None):
+    """The output probability of each step as bars, the target bit as a black tick."""
+    data = [{"step": s, "p": float(p), "target": float(y), "current": s == highlight}
+            for s, (p, y) in enumerate(zip(output, target))]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar().encode(
+        alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
+        tooltip=[alt.Tooltip("step:O", title=t("axis_step")),
+                 alt.Tooltip("p:Q", title="layer_2", format=".4f"),
+                 alt.Tooltip("target:Q", title=t("axis_truth"))])
+    ticks = base.mark_tick(color="black", thickness=3, size=30).encode(y="target:Q")
+    return (bars + ticks).properties(title=t("chart_output_title"), height=200)

@@ -148,6 +148,112 @@ CATALOGUE = {
     "calc_random_title": {"zh": "{count} 道随机题", "en": "{count} random problems"},
     "calc_random_button": {"zh": "出 {count} 道随机题", "en": "Draw {count} random problems"},
     "calc_score": {"zh": "完全算对", "en": "Exactly right"},
+    # backprop page
+    "page_backprop": {"zh": "观察反向传播", "en": "Backpropagation"},
+    "bp_title": {"zh": "观察反向传播", "en": "Watch back-propagation through time"},
+    "bp_intro": {
+        "zh": "书中这个例子的目的就是“观察其反向传播过程”。选一道题和训练中的某个时刻,下面逐步展示网络怎样正向算出答案(正向传播),"
+              "又怎样把误差从最后一位一步步传回第一位(反向传播),最后怎样据此调整三个权重矩阵。所有数值都来自训练时用的同一段代码。",
+        "en": "The book's example exists to let you observe back-propagation. Pick a problem and a "
+              "moment in training: below, step by step, the net computes its answer (the forward "
+              "pass), sends the error back from the last bit to the first (the backward pass), "
+              "and turns that into changes of its three weight matrices. Every number comes from "
+              "the very code that trains."},
+    "bp_random": {"zh": "随机换一道题", "en": "Random problem"},
+    "bp_snapshot": {"zh": "训练到第几次迭代时的网络", "en": "The net as it was after iteration"},
+    "bp_snapshot_help": {"zh": "0 是训练前的随机权重,最右边是训练结束时的权重。",
+                         "en": "0 is the random start; the far right is the end of training."},
+    "bp_problem": {"zh": "题目 {a} − {b} = {value}(第 {iteration:,} 次迭代时的网络;总误差 {error:.4f})",
+                   "en": "Problem {a} − {b} = {value} (the net after iteration {iteration:,}; "
+                         "error {error:.4f})"},
+    "bp_forward": {"zh": "1. 正向传播(从最低位开始)", "en": "1. Forward pass (lowest bit first)"},
+    "bp_forward_text": {
+        "zh": "每一步 t 读入 a 和 b 的第 t 位,与上一步的隐藏状态一起算出新的隐藏状态 "
+              "`layer_1 = sigmoid(X·synapse_0 + 上一步 layer_1·synapse_h)`,再算出这一位的输出 "
+              "`layer_2 = sigmoid(layer_1·synapse_1)`。借位要靠隐藏状态记住。",
+        "en": "At each step t the net reads bit t of a and b and, with the previous hidden state, "
+              "computes the new one, `layer_1 = sigmoid(X·synapse_0 + previous layer_1·synapse_h)`, "
+              "then this bit's output `layer_2 = sigmoid(layer_1·synapse_1)`. The hidden state is "
+              "the only place the borrow can be remembered."},
+    "bp_step_forward": {"zh": "正向:第 t 步", "en": "Forward: step t"},
+    "bp_row_borrow": {"zh": "真实借位", "en": "true borrow"},
+    "bp_row_target": {"zh": "正确的位 y", "en": "true bit y"},
+    "bp_row_prediction": {"zh": "预测的位", "en": "predicted bit"},
+    "bp_table_title": {"zh": "每一步的输入、借位和输出", "en": "Inputs, borrow and output per step"},
+    "bp_forward_step": {
+        "zh": "第 {t} 步:读入 a={a}、b={b};输出 layer_2 = {out:.3f}(正确的位是 {target});按算术,这一步之后借位是 {borrow}。",
+        "en": "Step {t}: reads a={a}, b={b}; outputs layer_2 = {out:.3f} (the true bit is "
+              "{target}); by plain arithmetic the borrow after this step is {borrow}."},
+    "bp_hidden_title": {"zh": "隐藏状态 layer_1(每列一步)", "en": "Hidden state layer_1 (one "
+                                                            "column per step)"},
+    "axis_unit": {"zh": "隐藏神经元", "en": "hidden unit"},
+    "axis_state": {"zh": "状态", "en": "state"},
+    "axis_step": {"zh": "第几步 t", "en": "step t"},
+    "chart_output_title": {"zh": "输出 layer_2(柱)和正确的位(黑线)",
+                           "en": "Output layer_2 (bars) and the true bit (black tick)"},
+    "bp_backward": {"zh": "2. 反向传播(从最高位往回)", "en": "2. Backward pass (from the last "
+                                                           "step back)"},
+    "bp_backward_text": {
+        "zh": "每一位的输出误差先变成 `layer_2_delta = (y − layer_2)·layer_2·(1 − layer_2)`。再从最后一步往回,"
+              "每一步的隐藏层误差 `layer_1_delta` 由两部分相加:后一步的 layer_1_delta 经 synapse_h 传回来的,"
+              "和这一步的 layer_2_delta 经 synapse_1 传回来的;再乘以 sigmoid 的斜率 `layer_1·(1 − layer_1)`。",
+        "en": "Each bit's output error first becomes `layer_2_delta = (y − layer_2)·layer_2·"
+              "(1 − layer_2)`. Then, from the last step back, each step's hidden delta "
+              "`layer_1_delta` adds two parts: the next step's layer_1_delta sent back through "
+              "synapse_h, and this step's layer_2_delta sent back through synapse_1; the sum is "
+              "multiplied by the sigmoid's slope `layer_1·(1 − layer_1)`."},
+    "bp_step_backward": {"zh": "反向:第 t 步(从右往左就是时间倒流)",
+                         "en": "Backward: step t (moving right goes back in time)"},
+    "bp_output_delta_title": {"zh": "每一步的输出误差 layer_2_delta",
+                              "en": "Output delta per step (layer_2_delta)"},
+    "bp_norm_title": {"zh": "每一步隐藏层误差的大小 ‖layer_1_delta‖",
+                      "en": "Size of the hidden delta per step (‖layer_1_delta‖)"},
+    "axis_norm": {"zh": "大小(范数)", "en": "size (norm)"},
+    "bp_hidden_delta_title": {"zh": "隐藏层误差 layer_1_delta(每列一步)",
+                              "en": "Hidden delta layer_1_delta (one column per step)"},
+    "bp_parts_text": {"zh": "第 {t} 步的 layer_1_delta 是怎么来的:", "en": "What step {t}'s "
+                                                                         "layer_1_delta is made of:"},
+    "bp_parts_title": {"zh": "第 {t} 步:两部分相加", "en": "Step {t}: two parts added"},
+    "bp_slope_title": {"zh": "乘以 sigmoid 的斜率(最大 0.25)", "en": "times the sigmoid's slope "
+                                                                 "(at most 0.25)"},
+    "bp_delta_title": {"zh": "得到第 {t} 步的 layer_1_delta", "en": "gives step {t}'s "
+                                                                "layer_1_delta"},
+    "bp_synapse_1_title": {"zh": "synapse_1_update(H × 1,横着画)",
+                           "en": "synapse_1_update (H × 1, drawn across)"},
+    "bp_part_future": {"zh": "后一步误差·synapse_hᵀ", "en": "next delta · synapse_hᵀ"},
+    "bp_part_output": {"zh": "layer_2_delta·synapse_1ᵀ", "en": "layer_2_delta · synapse_1ᵀ"},
+    "bp_part_sum": {"zh": "两者之和", "en": "their sum"},
+    "bp_part_slope": {"zh": "斜率 layer_1·(1−layer_1)", "en": "slope layer_1·(1−layer_1)"},
+    "bp_norm_caption": {"zh": "第 0 步的误差大小 {first:.3g},最后一步 {last:.3g},相差 {ratio:.3g} 倍。"
+                              "误差每往回传一步都要乘以 synapse_h 和斜率(不大于 0.25),所以常常越传越小:这就是“梯度消失”。",
+                        "en": "The hidden delta's size is {first:.3g} at step 0 and {last:.3g} at "
+                              "the last step, a factor of {ratio:.3g}. Each step back multiplies "
+                              "it by synapse_h and by a slope of at most 0.25, so it often shrinks "
+                              "on its way back: the vanishing gradient."},
+    "bp_updates": {"zh": "3. 权重更新", "en": "3. Weight updates"},
+    "bp_updates_text": {"zh": "把每一步的贡献加起来就是三个权重矩阵的更新量(书中的 synapse_*_update),"
+                              "训练时乘以学习速率 alpha = {alpha} 后加到权重上。红色表示这个权重会变大,蓝色表示变小。",
+                        "en": "Adding up every step's share gives the updates of the three weight "
+                              "matrices (the book's synapse_*_update); training adds them times "
+                              "the learning rate alpha = {alpha}. Red: this weight will grow; "
+                              "blue: it will shrink."},
+    "axis_from_unit": {"zh": "来自神经元(上一步)", "en": "from unit (previous step)"},
+    "axis_to_unit": {"zh": "到神经元", "en": "to unit"},
+    "bp_error_before": {"zh": "这道题的误差(更新前)", "en": "This problem's error (before)"},
+    "bp_error_after": {"zh": "更新一次后(alpha = {alpha})", "en": "After one step (alpha = "
+                                                                  "{alpha})"},
+    "bp_loss_change": {"zh": "平方误差的变化", "en": "Change of the squared error"},
+    "bp_gradcheck": {"zh": "4. 梯度检验", "en": "4. Gradient check"},
+    "bp_gradcheck_pass": {"zh": "通过:数值梯度与反向传播的梯度相对误差为 {error:.2e}(小于 1e-7)。",
+                          "en": "Passed: the numerical and back-propagated gradients differ by a "
+                                "relative {error:.2e} (below 1e-7)."},
+    "bp_gradcheck_fail": {"zh": "未通过:相对误差 {error:.2e},不小于 1e-7。",
+                          "en": "Failed: relative error {error:.2e}, not below 1e-7."},
+    "bp_gradcheck_text": {"zh": "把 {weights} 个权重逐个加减一点点,看平方误差怎样变化,得到“数值梯度”;"
+                                "它和反向传播算出的梯度一致,说明反向传播算对了。",
+                          "en": "Nudging each of the {weights} weights up and down a little and "
+                                "watching the squared error gives a numerical gradient; when it "
+                                "matches the back-propagated one, back-propagation is right."},
 }
 
 

@@ -1,0 +1,51 @@
+"""One training step of one problem, laid open: what the backprop page shows, from the same
+forward and backward pass that training uses."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bits import subtract_bits, to_bits
+from .gradcheck import gradient_check
+from .model import Backward, Params, Trace, backward, forward, sgd_step
+
+
+@dataclass
+class Replay:
+    a: int
+    b: int
+    borrow: np.ndarray  # (T,) true borrow out of each step, by plain arithmetic
+    trace: Trace  # the forward pass with the weights as they are
+    back: Backward  # back-propagation through time over that trace
+    hidden_delta_norm: np.ndarray  # (T,) size of the hidden delta per step (vanishing gradients)
+    after: Trace  # the forward pass again after one SGD step on this problem
+    alpha: float
+
+    @property
+    def error_before(self):
+        return self.trace.overall_error
+
+    @property
+    def error_after(self):
+        return self.after.overall_error
+
+
+def replay(params, a, b, bits, alpha):
+    """Forward, backward and one SGD step (on a copy of `params`) for the problem a - b."""
+    a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
+    target, borrow = subtract_bits(a_bits, b_bits)
+    trace = forward(params, a_bits, b_bits, target)
+    back = backward(params, trace)
+    stepped = params.copy()
+    sgd_step(stepped, back, alpha)
+    after = forward(stepped, a_bits, b_bits, target)
+    return Replay(a, b, borrow, trace, back, np.linalg.norm(back.hidden_delta, axis=1), after,
+                  alpha)
+
+
+def check_gradients(params, a, b, bits):
+    """The gradient check of `rnn.gradcheck` on the problem a - b."""
+    a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
+    return gradient_check(params, a_bits, b_bits, subtract_bits(a_bits, b_bits)[0])
+
+
+__all__ = ["Params", "Replay", "check_gradients", "replay"]
