@@ -11,8 +11,9 @@ import subprocess
 import sys
 import time
 
+from .batch import train_batch
 from .config import TrainConfig
-from .training import Training
+from .training import Training, train
 
 
 def iterations_per_second(path, iterations, repeat):
@@ -43,6 +44,19 @@ def main(argv=None):
     print(f"readable path: {readable:10,.0f} iterations/s")
     print(f"fast path:     {fast:10,.0f} iterations/s   ({fast / readable:.1f}x the readable path)")
     print(f"book's settings (10,000 iterations) in process: {10_000 / fast:.3f} s")
+
+    single, batch = [], []
+    seeds = [TrainConfig(seed=s) for s in range(32)]
+    for _ in range(max(1, repeat // 2)):
+        started = time.perf_counter()
+        train(seeds[0])
+        single.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        train_batch(seeds)
+        batch.append(time.perf_counter() - started)
+    one, all32 = statistics.median(single), statistics.median(batch)
+    print(f"32 seeds side by side (rnn.batch): {all32:.3f} s = {all32 / one:.1f} single runs "
+          f"of {one:.3f} s ({32 * one / all32:.1f}x faster than 32 runs one after another)")
 
     ours = [sys.executable, "-m", "rnn"]
     if args.listing:

@@ -16,8 +16,10 @@ MAX_EXHAUSTIVE_BITS = 10  # all pairs a >= b up to this width (524,800 pairs at 
 BATCH = 65_536  # problems run through the net at once
 
 
-def predict_proba(params, a_bits, b_bits):
-    """The net's output probability for every bit of many problems. (N, T) inputs -> (N, T)."""
+def predict_proba(params, a_bits, b_bits, keep=None):
+    """The net's output probability for every bit of many problems. (N, T) inputs -> (N, T).
+
+    `keep` (H,) multiplies the hidden state after every step: 0 silences a unit (ablation)."""
     a_bits, b_bits = np.atleast_2d(a_bits), np.atleast_2d(b_bits)
     count, steps = a_bits.shape
     out = np.empty((count, steps))
@@ -27,12 +29,14 @@ def predict_proba(params, a_bits, b_bits):
         for t in range(steps):
             x = np.stack([a[:, t], b[:, t]], axis=1).astype(np.float64)  # (n, 2)
             h = sigmoid(x @ params.synapse_0 + h @ params.synapse_h)
+            if keep is not None:
+                h = h * keep
             out[start:start + len(a), t] = sigmoid(h @ params.synapse_1)[:, 0]
     return out
 
 
-def predict_bits(params, a_bits, b_bits):
-    return (predict_proba(params, a_bits, b_bits) > 0.5).astype(np.uint8)  # np.round, NaN-safe
+def predict_bits(params, a_bits, b_bits, keep=None):
+    return (predict_proba(params, a_bits, b_bits, keep) > 0.5).astype(np.uint8)  # NaN-safe round
 
 
 def expected_bits(a_bits, b_bits):
@@ -53,8 +57,8 @@ class Score:
         return self.correct / self.pairs if self.pairs else 0.0
 
 
-def score(params, a_bits, b_bits, exhaustive=False):
-    right = predict_bits(params, a_bits, b_bits) == expected_bits(a_bits, b_bits)  # (N, T)
+def score(params, a_bits, b_bits, exhaustive=False, keep=None):
+    right = predict_bits(params, a_bits, b_bits, keep) == expected_bits(a_bits, b_bits)  # (N, T)
     return Score(len(right), right.shape[1], int(right.all(axis=1).sum()), right.mean(axis=0),
                  exhaustive)
 
@@ -67,12 +71,13 @@ def all_pairs(bits):
     return a.astype(np.int64), b.astype(np.int64)
 
 
-def correctness_grid(params, bits):
+def correctness_grid(params, bits, keep=None):
     """Which bits the net gets right for every pair (a, b) of `bits`-bit numbers, a < b included.
 
     Returns a bool array (bits, 2**bits, 2**bits): [t, a, b] is True when output bit t is right.
     Step t only sees the low t + 1 bits of a and b, so the net runs once per distinct low part:
     4**(t + 1) states at step t instead of 4**bits, the same arithmetic as `predict_proba`.
+    `keep` silences hidden units as in `predict_proba`.
     """
     if not 1 <= bits <= MAX_EXHAUSTIVE_BITS:
         raise ValueError(f"all pairs are enumerated up to {MAX_EXHAUSTIVE_BITS} bits")
@@ -87,6 +92,8 @@ def correctness_grid(params, bits):
         # new index a = a_t * low + a_low: axes (a_t, a_low, b_t, b_low)
         states = sigmoid(from_input[:, None, :, None, :] + recurrent[None, :, None, :, :])
         states = states.reshape(2 * low, 2 * low, params.hidden)
+        if keep is not None:
+            states = states * keep
         bit = sigmoid(states @ params.synapse_1)[..., 0] > 0.5  # (2 low, 2 low)
         values = np.arange(2 * low)
         expected = ((values[:, None] - values[None, :]) >> t) & 1  # bit t of a - b
@@ -94,9 +101,9 @@ def correctness_grid(params, bits):
     return right
 
 
-def score_all_pairs(params, bits):
+def score_all_pairs(params, bits, keep=None):
     """Exact-match accuracy over all 2**(bits - 1) * (2**bits + 1) pairs a >= b."""
-    right = correctness_grid(params, bits)[:, *np.tril_indices(2**bits)]  # (bits, pairs)
+    right = correctness_grid(params, bits, keep)[:, *np.tril_indices(2**bits)]  # (bits, pairs)
     return Score(right.shape[1], bits, int(right.all(axis=0).sum()), right.mean(axis=1), True)
 
 
@@ -110,10 +117,10 @@ def random_operands(bits, count, rng):
     return a, b
 
 
-def score_random(params, bits, count=1000, seed=0):
+def score_random(params, bits, count=1000, seed=0, keep=None):
     """Exact-match accuracy on random pairs a >= b of any width, e.g. 64, 128 or 256 bits."""
     a, b = random_operands(bits, count, np.random.default_rng(seed))
-    return score(params, a, b)
+    return score(params, a, b, keep=keep)
 
 
 def score_width(params, bits, count=1000, seed=0):

@@ -22,8 +22,10 @@ class FastKernel:
     def __init__(self, params, steps):
         hidden = params.hidden
         self.hidden, self.steps = hidden, steps
-        self.fwd = -np.vstack([params.synapse_h, params.synapse_0])  # (H + 2, H)
-        self.bwd = np.vstack([params.synapse_h.T, params.synapse_1.T])  # (H + 1, H)
+        # C order on purpose: BLAS sums in another order on Fortran-ordered matrices, and
+        # rnn.batch must match this kernel to the last bit
+        self.fwd = np.ascontiguousarray(-np.vstack([params.synapse_h, params.synapse_0]))  # (H + 2, H)
+        self.bwd = np.ascontiguousarray(np.vstack([params.synapse_h.T, params.synapse_1.T]))  # (H + 1, H)
         self.rows = np.zeros((steps + 1, hidden + 2))  # (T + 1, H + 2) [h_t, a_t, b_t]
         self.rows[0, :hidden] = INITIAL_HIDDEN
         self.deltas = np.zeros((steps + 1, hidden + 1))  # (T + 1, H + 1) [delta_t, out_delta_t-1]
@@ -34,7 +36,7 @@ class FastKernel:
         self.error = np.empty(steps)  # (T,)
         self.out_slope = np.empty(steps)  # (T,)
         self.update_in = np.empty((hidden + 2, hidden))  # (H + 2, H) [synapse_h; synapse_0] updates
-        self.update_out = np.empty(hidden)  # (H,) synapse_1 update
+        self.update_out = np.empty((hidden, 1))  # (H, 1) synapse_1 update
 
     def params(self):
         hidden = self.hidden
@@ -43,7 +45,7 @@ class FastKernel:
 
     def train(self, inputs, targets, alpha, outputs):
         """One SGD step per sample. inputs (n, T, 2), targets (n, T); writes outputs (n, T)."""
-        dot, exp, add, reciprocal = np.dot, np.exp, np.add, np.reciprocal
+        dot, matmul, exp, add, reciprocal = np.dot, np.matmul, np.exp, np.add, np.reciprocal
         subtract, multiply, negative = np.subtract, np.multiply, np.negative
         hidden, steps = self.hidden, self.steps
         fwd, bwd, rows, deltas = self.fwd, self.bwd, self.rows, self.deltas
@@ -51,12 +53,14 @@ class FastKernel:
         slope, update_in, update_out = self.slope, self.update_in, self.update_out
         w_out = bwd[hidden]  # synapse_1 as a vector (H,), a view
         w_rec_t = bwd[:hidden]  # synapse_h.T, a view
-        w_rec_neg = fwd[:hidden].T  # -synapse_h.T, a view
+        update_rec_t = update_in[:hidden].T  # (H, H) the synapse_h.T update, a view
         bits_in = rows[:steps, hidden:]  # (T, 2)
         states = rows[1:, :hidden]  # (T, H) h_1 .. h_T
         rows_in = rows[:steps].T  # (H + 2, T)
         hidden_deltas = deltas[:steps, :hidden]  # (T, H)
         out_deltas = deltas[1:, hidden]  # (T,) output delta of step t sits in row t + 1
+        out_deltas_col = deltas[1:, hidden:]  # (T, 1) the same, as a column
+        w_out_col = w_out[:, None]  # (H, 1) view
         states_t = states.T  # (H, T)
         ones_h, ones_t, ones_th = np.ones(hidden), np.ones(steps), np.ones((steps, hidden))
         rate = np.float64(alpha)
@@ -88,7 +92,7 @@ class FastKernel:
             dot(rows_in, hidden_deltas, update_in)
             multiply(update_in, rate, update_in)
             subtract(fwd, update_in, fwd)  # fwd holds minus the weights
-            dot(states_t, out_deltas, update_out)
+            matmul(states_t, out_deltas_col, update_out)  # as rnn.batch does, to the last bit
             multiply(update_out, rate, update_out)
-            add(w_out, update_out, w_out)
-            negative(w_rec_neg, w_rec_t)
+            add(w_out_col, update_out, w_out_col)
+            add(w_rec_t, update_rec_t, w_rec_t)  # synapse_h.T takes the same update
