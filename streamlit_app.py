@@ -16,6 +16,7 @@ page = st.navigation([
     st.Page("app_pages/calculator.py", title=t("page_calculator"), icon="🧮",
             url_path="calculator"),
     st.Page("app_pages/backprop.py", title=t("page_backprop"), icon="🔁", url_path="backprop"),
+    st.Page("app_pages/insight.py", title=t("page_insight"), icon="🔍", url_path="insight"),
 ])
 settings.draw_notices()
 st.session_state["model"] = get_model(config)

@@ -178,3 +178,90 @@ def output_chart(output, target, highlight=None):
                  alt.Tooltip("target:Q", title=t("axis_truth"))])
     ticks = base.mark_tick(color="black", thickness=3, size=30).encode(y="target:Q")
     return (bars + ticks).properties(title=t("chart_output_title"), height=200)
+
+
+def map_spans(exact):
+    """Run-length encode a correctness grid row by row: [(a, b_start, b_end, state)], so a
+    256 x 256 map of a trained net is a few hundred rectangles, not 65,536."""
+    size = len(exact)
+    below = np.arange(size)[:, None] < np.arange(size)[None, :]  # a < b
+    state = np.where(below, 2, np.where(exact, 0, 1))  # 0 right, 1 wrong, 2 a < b
+    spans = []
+    for a in range(size):
+        row = state[a]
+        cuts = np.flatnonzero(np.diff(row)) + 1
+        starts = np.concatenate([[0], cuts])
+        ends = np.concatenate([cuts, [size]])
+        spans.extend((a, int(s), int(e), int(row[s])) for s, e in zip(starts, ends))
+    return spans
+
+
+def correctness_map_chart(exact, bits):
+    names = [t("map_right"), t("map_wrong"), t("map_below")]
+    values = [{"a": a, "a2": a + 1, "b": s, "b2": e, "state": names[k]}
+              for a, s, e, k in map_spans(exact)]
+    top = 2**bits
+    colour = alt.Scale(domain=names, range=["#a5d6a7", WRONG, "#e0e0e0"])
+    return alt.Chart(alt.Data(values=values)).mark_rect(strokeWidth=0.6).encode(
+        alt.X("b:Q", title="b", scale=alt.Scale(domain=[0, top], nice=False)), x2="b2:Q",
+        y=alt.Y("a:Q", title="a", scale=alt.Scale(domain=[top, 0], nice=False)), y2="a2:Q",
+        color=alt.Color("state:N", title=None, scale=colour, legend=alt.Legend(orient="bottom")),
+        stroke=alt.Stroke("state:N", scale=colour, legend=None),  # no hairlines between rows
+        tooltip=[alt.Tooltip("a:Q"), alt.Tooltip("b:Q", title="b ≥"),
+                 alt.Tooltip("b2:Q", title="b <"), alt.Tooltip("state:N", title=" ")],
+    ).properties(title=t("chart_map_title", bits=bits), height=460)
+
+
+def sampled_map_chart(a, b, right, bits):
+    names = [t("map_right"), t("map_wrong")]
+    values = [{"a": float(x), "b": float(y), "state": names[0] if ok else names[1]}
+              for x, y, ok in zip(a, b, right)]
+    return alt.Chart(alt.Data(values=values)).mark_circle(size=12, opacity=0.7).encode(
+        alt.X("b:Q", title="b"), alt.Y("a:Q", title="a", scale=alt.Scale(reverse=True)),
+        color=alt.Color("state:N", title=None, scale=alt.Scale(domain=names,
+                                                               range=[RIGHT, WRONG]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["a:Q", "b:Q", "state:N"],
+    ).properties(title=t("chart_sample_map_title", bits=bits, count=len(values)), height=460)
+
+
+def bars(labels, values, title, x_title, y_title, highlight=None, percent=False, domain=None,
+         baseline=None, text=None, height=220):
+    """A bar per label (in the given order), one highlighted, an optional dashed baseline and an
+    optional text above each bar."""
+    data = [{"label": str(label), "order": i, "value": float(value), "current": i == highlight,
+             "text": "" if text is None else str(text[i])}
+            for i, (label, value) in enumerate(zip(labels, values))]
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    x = alt.X("label:N", title=x_title, sort=[str(label) for label in labels],
+              axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(alt.Data(values=data)).encode(x)
+    layers = [base.mark_bar().encode(
+        alt.Y("value:Q", title=y_title, axis=axis,
+              scale=alt.Scale(domain=list(domain)) if domain else alt.Scale()),
+        color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
+        tooltip=[alt.Tooltip("label:N", title=x_title),
+                 alt.Tooltip("value:Q", title=y_title, format=".2%" if percent else ".4g")])]
+    if text is not None:
+        layers.append(base.mark_text(dy=-7, fontSize=11).encode(y="value:Q", text="text:N"))
+    if baseline is not None:
+        layers.append(alt.Chart(alt.Data(values=[{"y": float(baseline)}])).mark_rule(
+            strokeDash=[4, 3], color=WRONG).encode(y="y:Q"))
+    return alt.layer(*layers).properties(title=title, height=height)
+
+
+def neuron_chart(activation, borrow, unit):
+    """A hidden unit's activation per step next to the true borrow (0 or 1)."""
+    names = [t("neuron_activation", unit=unit), t("neuron_borrow")]
+    values = [{"step": s, "value": float(v), "series": names[0]} for s, v in enumerate(activation)]
+    values += [{"step": s, "value": float(v), "series": names[1]} for s, v in enumerate(borrow)]
+    return alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
+        alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)),
+        alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names,
+                                                                range=["#1565c0", WRONG]),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
+            domain=names, range=[[1, 0], [5, 3]])),
+        tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")],
+    ).properties(title=t("chart_neuron_title"), height=320)

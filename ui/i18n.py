@@ -254,6 +254,94 @@ CATALOGUE = {
                           "en": "Nudging each of the {weights} weights up and down a little and "
                                 "watching the squared error gives a numerical gradient; when it "
                                 "matches the back-propagated one, back-propagation is right."},
+    # insight page
+    "page_insight": {"zh": "学会了吗?", "en": "Did it learn?"},
+    "in_title": {"zh": "它真的学会借位了吗?", "en": "Did the net really learn to borrow?"},
+    "in_intro": {"zh": "准确率 100% 只是一个数字。这一页让你亲眼看到:网络是在每一道题上都对,还是只会一部分;"
+                       "它能不能算比训练时长得多的数;它的哪个神经元记住了借位;换个随机种子、隐藏层大小或学习速率,结果会怎样。",
+                 "en": "100 % accuracy is just a number. This page lets you see for yourself "
+                       "whether the net is right on every problem or only on some; whether it "
+                       "handles numbers far longer than it trained on; which of its neurons "
+                       "remembers the borrow; and what happens with other seeds, sizes and "
+                       "learning rates."},
+    "in_map": {"zh": "1. 每一道题的对错", "en": "1. Right or wrong, problem by problem"},
+    "map_right": {"zh": "算对", "en": "right"},
+    "map_wrong": {"zh": "算错", "en": "wrong"},
+    "map_below": {"zh": "a < b(不在训练范围内)", "en": "a < b (not trained on)"},
+    "chart_map_title": {"zh": "全部 {bits} 位题目:a(纵轴)− b(横轴)", "en": "Every {bits}-bit "
+                                                                        "problem: a (down) − b "
+                                                                        "(across)"},
+    "chart_sample_map_title": {"zh": "{count:,} 道随机的 {bits} 位题目", "en": "{count:,} random "
+                                                                        "{bits}-bit problems"},
+    "in_wrong_pairs": {"zh": "算错的题目(a ≥ b)", "en": "Wrong problems (a ≥ b)"},
+    "in_wrong_sample": {"zh": "随机题目中算错的", "en": "Wrong among the random problems"},
+    "in_hardest": {"zh": "最难的错题(连续借位最长的):", "en": "The hardest wrong problems "
+                                                        "(longest chains of borrows):"},
+    "in_chain": {"zh": "最长连续借位", "en": "longest borrow chain"},
+    "in_all_right": {"zh": "全部 {pairs:,} 道题都完全算对。", "en": "All {pairs:,} problems are "
+                                                              "exactly right."},
+    "in_per_bit_title": {"zh": "每一位算对的比例", "en": "Share right, bit by bit"},
+    "in_length": {"zh": "2. 更长的数", "en": "2. Longer numbers"},
+    "in_length_title": {"zh": "在 {bits} 位上训练,在更长的随机数上检验", "en": "Trained on {bits} "
+                                                                       "bits, tested on longer "
+                                                                       "random numbers"},
+    "in_width": {"zh": "位数", "en": "bits"},
+    "in_length_why": {"zh": "为什么能行:循环网络在每一位上用的是同一组权重,做的是同一件事(这一位相减,再加上借位)。"
+                            "学会了这一步,数再长也只是多走几步。",
+                      "en": "Why this works: a recurrent net uses the same weights at every bit "
+                            "and does the same thing there (subtract this bit, take the borrow "
+                            "into account). Once it has learned that one step, a longer number "
+                            "is only more steps."},
+    "in_neuron": {"zh": "3. 借位神经元", "en": "3. The borrow neuron"},
+    "in_correlation_title": {"zh": "每个隐藏神经元与真实借位的相关系数",
+                             "en": "Each hidden unit's correlation with the true borrow"},
+    "in_correlation": {"zh": "相关系数", "en": "correlation"},
+    "neuron_activation": {"zh": "神经元 {unit} 的激活值", "en": "unit {unit}'s activation"},
+    "neuron_borrow": {"zh": "真实借位", "en": "true borrow"},
+    "chart_neuron_title": {"zh": "相关性最强的神经元,逐位看", "en": "The most correlated unit, "
+                                                               "step by step"},
+    "in_neuron_text": {"zh": "在全部题目和每一步上,神经元 {unit} 与真实借位的相关系数是 {r:.2f}:"
+                             "它几乎就是一个“借位标志”。右图可以换一道题看看。",
+                       "en": "Over every problem and every step, unit {unit} correlates {r:.2f} "
+                             "with the true borrow: it is almost a borrow flag. Try another "
+                             "problem on the right."},
+    "in_ablation_title": {"zh": "逐个关掉一个神经元后的准确率(虚线:不关时)",
+                          "en": "Accuracy with one unit silenced at a time (dashed: none "
+                                "silenced)"},
+    "in_ablation_text": {"zh": "关掉神经元 {unit} 时准确率掉到 {accuracy:.1%}(不关时 {full:.1%})。"
+                               "关掉后准确率几乎不变的神经元,对这个任务可有可无。",
+                         "en": "Silencing unit {unit} drops accuracy to {accuracy:.1%} (from "
+                               "{full:.1%}). Units whose silencing changes nothing are not needed "
+                               "for this task."},
+    "in_time": {"zh": "4. 什么时候学会的", "en": "4. When it learned"},
+    "in_time_text": {"zh": "从第 {iteration:,} 次迭代起,网络第一次把全部题目都算对。",
+                     "en": "From iteration {iteration:,} on, the net first gets every problem "
+                           "right."},
+    "in_time_never": {"zh": "在这些设置下,网络在训练结束前没有做到全部算对。",
+                      "en": "With these settings the net never gets every problem right before "
+                            "training ends."},
+    "in_sweeps": {"zh": "5. 换种子、换大小、换学习速率", "en": "5. Other seeds, sizes and learning "
+                                                              "rates"},
+    "in_sweeps_text": {"zh": "一次训练很多个网络(并排计算,每个网络仍是自己的随机数、逐个样本更新,和单独训练完全一样),"
+                             "每个训练 {iterations:,} 次迭代、{bits} 位,看看各自第几次迭代起全部算对。",
+                       "en": "Many nets trained at once (side by side, each still on its own "
+                             "random stream, one sample at a time, exactly as if trained alone), "
+                             "each for {iterations:,} iterations on {bits} bits: when does each "
+                             "first get every problem right?"},
+    "in_sweep_seeds": {"zh": "{count} 个随机种子", "en": "{count} seeds"},
+    "in_sweep_hidden": {"zh": "隐藏层大小", "en": "Hidden sizes"},
+    "in_sweep_alpha": {"zh": "学习速率", "en": "Learning rates"},
+    "in_sweep_run": {"zh": "训练这 {count} 个网络", "en": "Train these {count} nets"},
+    "in_sweep_hint": {"zh": "需要几秒钟。结果会保存下来,其他访客也能直接看到。",
+                      "en": "Takes a few seconds. The result is kept, for other visitors too."},
+    "sweep_progress": {"zh": "正在并排训练 {count} 个网络:{done:,} / {total:,} 次迭代",
+                       "en": "Training {count} nets side by side: {done:,} / {total:,} "
+                             "iterations"},
+    "in_sweep_share": {"zh": "全部算对的网络", "en": "Nets that got everything right"},
+    "in_sweep_median": {"zh": "中位数:第几次迭代", "en": "Median iteration"},
+    "in_sweep_time": {"zh": "用时", "en": "Time taken"},
+    "in_sweep_chart": {"zh": "第几次迭代起全部算对(没做到的画满格)",
+                       "en": "First iteration with every problem right (full bar: never)"},
 }
 
 

@@ -9,17 +9,19 @@ call, the lock is released and the partial model is dropped.
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import streamlit as st
 
 from rnn.evaluate import score_all_pairs, score_random
+from rnn.sweep import run_sweep
 from rnn.training import Training
 from ui import charts
 from ui.i18n import t
 
 MAX_MODELS = 24  # trained configurations kept per process
+MAX_SWEEPS = 12  # sweep results kept per process
 EXHAUSTIVE_BITS = 8  # widths scored on all pairs; wider ones on RANDOM_PAIRS random pairs
 RANDOM_PAIRS = 2_000
 CURVE_POINTS = 50  # snapshots scored for the accuracy-over-training chart
@@ -35,6 +37,7 @@ class Model:
     curve_accuracy: np.ndarray  # (K,) exact-match accuracy at those snapshots
     final: object  # rnn.evaluate.Score of the final weights
     first_perfect: object  # first scored iteration at 100 %, or None
+    extras: dict = field(default_factory=dict)  # analyses computed on demand, see derived()
 
     @property
     def params(self):
@@ -70,6 +73,18 @@ def model_store():
     return ModelStore()
 
 
+@st.cache_resource
+def sweep_store():
+    return ModelStore(MAX_SWEEPS)
+
+
+def derived(model, key, compute):
+    """A value derived from a model (an analysis a page shows), computed once per model."""
+    if key not in model.extras:
+        model.extras[key] = compute()
+    return model.extras[key]
+
+
 def score(params, bits):
     if bits <= EXHAUSTIVE_BITS:
         return score_all_pairs(params, bits)
@@ -86,9 +101,11 @@ def evaluate(result):
     return Model(result, iterations, accuracy, score(result.params, result.config.bits), first)
 
 
-def get_model(config):
-    """The trained model of `config`, training it here, with progress, if nobody has yet."""
-    slot = model_store().slot(config)
+def obtain(store, key, build):
+    """The value stored under `key`, built here by `build(box)` if nobody has built it yet.
+    `box` is a placeholder for progress. A second session asking for a key being built waits for
+    it instead of building it again; a rerun of the building session drops the partial work."""
+    slot = store.slot(key)
     if slot.model is not None:
         return slot.model
     box = st.empty()
@@ -96,11 +113,21 @@ def get_model(config):
         box.info(t("waiting_other_session"), icon="⏳")  # a Streamlit call: a rerun stops here
     try:
         if slot.model is None:
-            slot.model = _train(config, box)
+            slot.model = build(box)
     finally:
         slot.lock.release()
     box.empty()
     return slot.model
+
+
+def peek(store, key):
+    """The value stored under `key`, or None; never builds."""
+    return store.slot(key).model
+
+
+def get_model(config):
+    """The trained model of `config`, training it here, with progress, if nobody has yet."""
+    return obtain(model_store(), config, lambda box: _train(config, box))
 
 
 def _train(config, box):
@@ -120,3 +147,16 @@ def _train(config, box):
             chart.altair_chart(charts.error_chart(training.errors, height=220), width="stretch")
     bar.progress(1.0, text=t("evaluating"))
     return evaluate(training.result())
+
+
+def get_sweep(configs):
+    """A sweep over `configs` (sharing bits and iterations), run here with progress if needed."""
+    def build(box):
+        bar = box.progress(0.0, text=t("sweep_progress", done=0, total=configs[0].iterations,
+                                       count=len(configs)))
+
+        def progress(done, total):
+            bar.progress(done / total, text=t("sweep_progress", done=done, total=total,
+                                              count=len(configs)))
+        return run_sweep(configs, progress)
+    return obtain(sweep_store(), tuple(configs), build)

@@ -10,12 +10,12 @@ def chart_spec(chart):
 
 def chart_rows(chart, layer=None):
     """The rows of a chart: Streamlit ships data shared by all layers as Arrow, the rest inline
-    in the spec. `layer` picks a layer's own inline data."""
-    proto = chart.proto
-    if layer is None and proto.data.data:
+    in the spec. `layer` picks a layer's own data when it has some, else the shared data."""
+    proto, spec = chart.proto, chart_spec(chart)
+    own = spec["layer"][layer].get("data") if layer is not None else None
+    if own is None and proto.data.data:
         return pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
-    spec = chart_spec(chart)
-    data = spec["layer"][layer]["data"] if layer is not None else spec["data"]
+    data = own if own is not None else spec["data"]
     if "values" in data:
         return data["values"]
     return next(pa.ipc.open_stream(d.data.data).read_all().to_pylist()

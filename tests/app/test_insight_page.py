@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+from rnn.analysis import borrow_correlation
+from tests.app.charts import chart_rows, chart_spec
+
+
+@pytest.fixture
+def page(app):
+    def open_page(query=None):
+        at = app(query).run()
+        at.switch_page("app_pages/insight.py").run()
+        assert not at.exception
+        return at
+    return open_page
+
+
+def chart(at, title):
+    return next(c for c in at.get("vega_lite_chart") if chart_spec(c).get("title") == title)
+
+
+def test_book_model_is_right_everywhere(page):
+    """The book's model: no wrong pair on the map; 100 % from 8 to 256 bits."""
+    at = page()
+    assert at.metric[0].value == "0 / 32,896"
+    spans = chart_rows(chart(at, "Every 8-bit problem: a (down) − b (across)"))
+    assert {s["state"] for s in spans} == {"right", "a < b (not trained on)"}
+    assert len(spans) < 600  # run-length encoded, not 65,536 cells
+    lengths = chart_rows(chart(at, "Trained on 8 bits, tested on longer random numbers"),
+                         layer=0)
+    assert [row["value"] for row in lengths] == [1.0] * 6
+
+
+def test_borrow_neuron_is_the_core_s(page):
+    """The highlighted unit is the one most correlated with the borrow, as rnn.analysis says."""
+    at = page()
+    rows = chart_rows(chart(at, "Each hidden unit's correlation with the true borrow"), layer=0)
+    shown = np.array([row["value"] for row in rows])
+    np.testing.assert_allclose(shown, borrow_correlation(at.session_state["model"].params, 8))
+    assert [row["current"] for row in rows].index(True) == int(np.abs(shown).argmax())
+
+
+def test_undertrained_model_shows_wrong_pairs(page):
+    """A short run leaves wrong problems: they are counted and the hardest listed."""
+    at = page({"iterations": "1500"})
+    wrong, total = at.metric[0].value.split(" / ")
+    assert int(wrong.replace(",", "")) > 0 and total == "32,896"
+    assert len(at.dataframe[0].value) == 10
+
+
+def test_wide_model_uses_a_sample(page):
+    """Above 8 bits the map is a sample of random problems."""
+    at = page({"bits": "12", "iterations": "3000"})
+    assert at.metric[0].label == "Wrong among the random problems"
+
+
+def test_seed_sweep_runs_and_is_kept(page, app):
+    """The seed sweep trains 32 nets, reports the share at 100 %, and is kept for the next visitor."""
+    at = page({"iterations": "4000"})
+    at.button(key="sweep_seeds").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    share = metrics["Nets that got everything right"]
+    assert share.endswith("/ 32")
+    again = page({"iterations": "4000"})
+    assert {m.label: m.value for m in again.metric}["Nets that got everything right"] == share
+
+
+def test_chinese_insight(page):
+    """The page speaks Chinese."""
+    at = page({"lang": "zh"})
+    assert at.title[0].value == "它真的学会借位了吗?"
