@@ -10,7 +10,10 @@ from .config import LIMITS, TrainConfig
 from .model import Params
 
 FORMAT = "rnn-subtraction-weights/1"
+ARRAYS = ("synapse_0", "synapse_h", "synapse_1")
 MAX_FILE_BYTES = 2_000_000  # a 256-unit net is about 0.6 MB
+MAX_MEMBER_BYTES = 8 * 257 * 257  # one array of the largest net, unpacked
+MAX_MEMBERS = 16
 
 
 class WeightsError(ValueError):
@@ -35,19 +38,28 @@ def save(path, params, config):
 
 
 def load(data):
-    """Read weights from bytes (or a binary file object): returns (Params, TrainConfig or None)."""
+    """Read weights from bytes (or a binary file object): returns (Params, TrainConfig or None).
+
+    Every member's size and header are checked before any data is read, so a file that claims a
+    huge array or unpacks to far more than it weighs (a zip bomb) is refused without using the
+    memory; nothing is unpickled."""
     if not isinstance(data, bytes):
         data = data.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise WeightsError("too_big", f"the file is larger than {MAX_FILE_BYTES} bytes")
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            names = set(archive.files)
-            missing = {"synapse_0", "synapse_h", "synapse_1"} - names
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = {info.filename: info for info in archive.infolist()}
+            if len(members) > MAX_MEMBERS:
+                raise WeightsError("unreadable", f"more than {MAX_MEMBERS} arrays in the file")
+            missing = {n for n in ARRAYS if f"{n}.npy" not in members}
             if missing:
                 raise WeightsError("missing", f"missing arrays: {', '.join(sorted(missing))}")
-            arrays = {name: archive[name] for name in ("synapse_0", "synapse_h", "synapse_1")}
-            config_text = str(archive["config"]) if "config" in names else None
+            arrays = {n: _read_member(archive, members[f"{n}.npy"], n) for n in ARRAYS}
+            config_text = None
+            if "config.npy" in members and members["config.npy"].file_size <= MAX_MEMBER_BYTES:
+                with archive.open(members["config.npy"]) as member:
+                    config_text = str(np.lib.format.read_array(member, allow_pickle=False))
     except WeightsError:
         raise
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
@@ -56,10 +68,27 @@ def load(data):
     return params, config if config and config.hidden == params.hidden else None
 
 
+def _read_member(archive, info, name):
+    """One .npy member: its unpacked size and header checked before its data is read."""
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise WeightsError("too_big", f"{name} unpacks to {info.file_size} bytes")
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        if version not in ((1, 0), (2, 0)):
+            raise WeightsError("unreadable", f"{name}: unknown .npy version {version}")
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
+            else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(member)
+        if dtype.kind != "f" or dtype.hasobject:
+            raise WeightsError("dtype", f"{name} must hold floating-point numbers")
+        if len(shape) != 2 or np.prod(shape) * dtype.itemsize > MAX_MEMBER_BYTES:
+            raise WeightsError("shape", f"{name} has shape {shape}")
+    with archive.open(info) as member:
+        return np.lib.format.read_array(member, allow_pickle=False)
+
+
 def _check_arrays(arrays):
     for name, array in arrays.items():
-        if array.dtype.kind != "f":
-            raise WeightsError("dtype", f"{name} must hold floating-point numbers")
         if not np.isfinite(array).all():
             raise WeightsError("not_finite", f"{name} holds NaN or infinite values")
     hidden = arrays["synapse_h"].shape[0] if arrays["synapse_h"].ndim == 2 else -1
