@@ -1,20 +1,31 @@
 """观察反向传播: the forward and backward pass of the trained net on a problem the user picks,
 step by step, from the same code that trains (rnn.model.forward / rnn.model.backward)."""
+import dataclasses
+
 import numpy as np
 import streamlit as st
 
+from rnn.model import Params
 from rnn.replay import check_gradients, replay
 from ui import charts
 from ui.i18n import t
+from ui.upload import uploaded_weights
 
 model = st.session_state["model"]
 result = model.result
-bits, hidden = result.config.bits, result.config.hidden
-alpha = result.config.alpha
-top = 2**bits - 1
+config = result.config
+snapshots, iterations = result.snapshots, [int(i) for i in result.snapshot_iterations]
 
 st.title(t("bp_title"))
 st.markdown(t("bp_intro"))
+upload = uploaded_weights("bp_upload")
+if upload is not None:
+    uploaded, stored = upload
+    config = stored or dataclasses.replace(config, hidden=uploaded.hidden)
+    snapshots, iterations = [uploaded], [config.iterations]
+    st.info(t("using_upload", hidden=uploaded.hidden, bits=config.bits), icon="📦")
+bits, hidden, alpha = config.bits, config.hidden, config.alpha
+top = 2**bits - 1
 
 # --- choose a problem and a point in training -------------------------------------------
 if st.button(t("bp_random"), key="bp_random"):
@@ -26,11 +37,13 @@ a = int(left.number_input(t("calc_a"), 0, top, 2 ** (bits - 1), key=f"bp_a_{bits
                           persist_state="session"))
 b = int(middle.number_input(t("calc_b"), 0, top, 1, key=f"bp_b_{bits}",
                             persist_state="session"))
-iterations = [int(i) for i in result.snapshot_iterations]
-chosen = st.select_slider(t("bp_snapshot"), iterations, value=iterations[-1],
-                          key=f"bp_snapshot_{result.config}", help=t("bp_snapshot_help"),
-                          format_func=lambda i: f"{i:,}")
-params = result.snapshots[iterations.index(chosen)]
+if len(iterations) > 1:
+    chosen = st.select_slider(t("bp_snapshot"), iterations, value=iterations[-1],
+                              key=f"bp_snapshot_{config}", help=t("bp_snapshot_help"),
+                              format_func=lambda i: f"{i:,}")
+else:
+    chosen = iterations[0]
+params = snapshots[iterations.index(chosen)]
 shown = replay(params, a, b, bits, alpha)
 trace, back = shown.trace, shown.back
 steps = list(range(bits))
@@ -108,12 +121,14 @@ st.header(t("bp_gradcheck"))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def gradient_check_of(config, iteration, a, b):
-    check = check_gradients(params, a, b, bits)
+def gradient_check_of(synapse_0, synapse_h, synapse_1, a, b, bits):
+    """Cached by the weights themselves (central differences take a moment on big nets)."""
+    check = check_gradients(Params(synapse_0, synapse_h, synapse_1), a, b, bits)
     return check.relative_error, check.passed
 
 
-relative, passed = gradient_check_of(result.config, chosen, a, b)
+relative, passed = gradient_check_of(params.synapse_0, params.synapse_h, params.synapse_1, a, b,
+                                     bits)
 (st.success if passed else st.error)(
     t("bp_gradcheck_pass" if passed else "bp_gradcheck_fail", error=relative), icon="✅"
     if passed else "❌")

@@ -6,14 +6,20 @@ from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import answer, predict_bits, random_operands
 from ui import charts
 from ui.i18n import t
+from ui.upload import uploaded_weights
 
 NUMBER_INPUT_BITS = 32  # wider operands are typed into a text box (JavaScript numbers lose digits)
 RANDOM_PROBLEMS = 20
 
 model = st.session_state["model"]
-train_bits = model.result.config.bits
+params, train_bits = model.params, model.result.config.bits
 
 st.title(t("calc_title"))
+upload = uploaded_weights("calc_upload")
+if upload is not None:
+    params, stored = upload
+    train_bits = stored.bits if stored else train_bits
+    st.info(t("using_upload", hidden=params.hidden, bits=train_bits), icon="📦")
 st.markdown(t("calc_intro", bits=train_bits))
 
 wide = st.toggle(t("calc_wide"), key="calc_wide", persist_state="session", help=t("calc_wide_help"))
@@ -48,7 +54,7 @@ with right:
 if a is None or b is None:
     st.stop()
 
-proba, predicted = answer(model.params, a, b, width)
+proba, predicted = answer(params, a, b, width)
 expected = subtract_bits(to_bits(a, width), to_bits(b, width))[0]
 wrong = predicted != expected
 net_value, true_value = from_bits(predicted), (a - b) % 2**width
@@ -86,7 +92,7 @@ if st.button(t("calc_random_button", count=RANDOM_PROBLEMS), key="calc_random"):
 if "calc_draw" in st.session_state:
     rng = np.random.default_rng(st.session_state["calc_draw"])
     a_bits, b_bits = random_operands(width, RANDOM_PROBLEMS, rng)
-    net_bits = predict_bits(model.params, a_bits, b_bits)
+    net_bits = predict_bits(params, a_bits, b_bits)
     right = (net_bits == subtract_bits(a_bits, b_bits)[0]).all(axis=1)
     st.metric(t("calc_score"), f"{int(right.sum())} / {RANDOM_PROBLEMS}")
     st.dataframe([{"a": str(from_bits(x)), "b": str(from_bits(y)),

@@ -4,12 +4,15 @@ import streamlit as st
 from rnn.bits import from_bits, msb_first
 from ui import charts
 from ui.i18n import t
+from ui.upload import download_button
 
 model = st.session_state["model"]
 result, config = model.result, model.result.config
 
 st.title(t("train_title"))
 st.markdown(t("train_intro", hidden=config.hidden))
+if result.status == "diverged":
+    st.error(t("diverged", iteration=result.iterations_done, alpha=config.alpha), icon="💥")
 
 columns = st.columns(4)
 columns[0].metric(t("metric_accuracy"), f"{model.final.accuracy:.2%}",
@@ -25,6 +28,8 @@ left, right = st.columns(2)
 left.altair_chart(charts.error_chart(result.errors), width="stretch")
 right.altair_chart(charts.accuracy_chart(model.curve_iterations, model.curve_accuracy,
                                          model.first_perfect), width="stretch")
+
+download_button(model)
 
 st.subheader(t("log_title"))
 st.caption(t("log_caption"))

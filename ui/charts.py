@@ -1,11 +1,18 @@
 """Every Altair chart of the app, so they all look alike. Builders only: no Streamlit calls."""
 import altair as alt
 import numpy as np
+import pandas as pd  # Altair builds a chart ~40x faster from a DataFrame than from dicts
 
 from ui.i18n import t
 
 MAX_POINTS = 2_000  # points per curve sent to the browser
 RIGHT, WRONG, NEUTRAL = "#2e7d32", "#c62828", "#90a4ae"
+
+
+def table(records):
+    """Chart data. Streamlit ships a DataFrame to the browser as Arrow, without Altair's slow
+    per-row validation of inline values (2,000 points: ~10 ms instead of ~450 ms)."""
+    return pd.DataFrame.from_records(records)
 
 
 def downsample_errors(errors, max_points=MAX_POINTS):
@@ -15,14 +22,17 @@ def downsample_errors(errors, max_points=MAX_POINTS):
     is read at the end of each bucket, so its shape does not depend on the bucket size.
     """
     errors = np.asarray(errors, dtype=float)
+    finite = np.flatnonzero(np.isfinite(errors))
+    errors = errors[:finite[-1] + 1] if len(finite) else errors[:0]  # a diverged tail is cut
     count = len(errors)
     if count == 0:
         return np.zeros(0, int), np.zeros(0), np.zeros(0), np.zeros(0)
     size = -(-count // max_points)
     starts = np.arange(0, count, size)
-    low, high = np.minimum.reduceat(errors, starts), np.maximum.reduceat(errors, starts)
+    filled = np.nan_to_num(errors, nan=0.0, posinf=0.0, neginf=0.0)
+    low, high = np.minimum.reduceat(filled, starts), np.maximum.reduceat(filled, starts)
     window = max(1, count // 100)
-    sums = np.concatenate([[0.0], np.cumsum(errors)])
+    sums = np.concatenate([[0.0], np.cumsum(filled)])
     ends = np.minimum(starts + size, count)
     begin = np.maximum(0, ends - window)
     average = (sums[ends] - sums[begin]) / (ends - begin)
@@ -31,7 +41,7 @@ def downsample_errors(errors, max_points=MAX_POINTS):
 
 def error_chart(errors, height=260):
     starts, low, high, average = downsample_errors(errors)
-    data = alt.Data(values=[
+    data = table([
         {"iteration": int(i), "low": float(lo), "high": float(hi), "average": float(av)}
         for i, lo, hi, av in zip(starts, low, high, average)])
     x = alt.X("iteration:Q", title=t("axis_iteration"))
@@ -48,7 +58,7 @@ def error_chart(errors, height=260):
 
 
 def accuracy_chart(iterations, accuracy, first_perfect, height=260):
-    data = alt.Data(values=[{"iteration": int(i), "accuracy": float(a)}
+    data = table([{"iteration": int(i), "accuracy": float(a)}
                             for i, a in zip(iterations, accuracy)])
     line = alt.Chart(data).mark_line(point=True, color=RIGHT).encode(
         alt.X("iteration:Q", title=t("axis_iteration")),
@@ -58,7 +68,7 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
                  alt.Tooltip("accuracy:Q", title=t("axis_accuracy"), format=".2%")])
     layers = [line]
     if first_perfect is not None:
-        mark = alt.Data(values=[{"iteration": first_perfect,
+        mark = table([{"iteration": first_perfect,
                                  "label": t("first_perfect_label", iteration=first_perfect)}])
         layers.append(alt.Chart(mark).mark_rule(color=WRONG, strokeDash=[4, 3]).encode(
             x="iteration:Q"))
@@ -78,7 +88,7 @@ def bits_chart(rows, wrong):
             state = ("wrong" if wrong[column] else "right") if predicted else "plain"
             values.append({"row": label, "order": order, "bit": width - 1 - column,
                            "value": int(bit), "state": state})
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(table(values)).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)),
         alt.Y("row:N", title=None, sort=alt.EncodingSortField("order")))
     cells = base.mark_rect(stroke="white").encode(
@@ -94,7 +104,7 @@ def probability_chart(proba_msb_first, truth_msb_first):
     values = [{"bit": width - 1 - column, "p": float(p), "truth": int(y),
                "state": "right" if (p > 0.5) == bool(y) else "wrong"}
               for column, (p, y) in enumerate(zip(proba_msb_first, truth_msb_first))]
-    base = alt.Chart(alt.Data(values=values)).encode(
+    base = alt.Chart(table(values)).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar().encode(
         alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1])),
@@ -103,7 +113,7 @@ def probability_chart(proba_msb_first, truth_msb_first):
         tooltip=[alt.Tooltip("bit:O", title=t("axis_bit")),
                  alt.Tooltip("p:Q", title=t("axis_probability"), format=".4f"),
                  alt.Tooltip("truth:Q", title=t("axis_truth"))])
-    half = alt.Chart(alt.Data(values=[{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
+    half = alt.Chart(table([{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
     return (bars + half).properties(title=t("chart_probability_title"), height=180)
 
 
@@ -132,17 +142,17 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
     # a colour bar longer than the plot squeezes it: small maps show their values as tooltips
     legend = alt.Legend(gradientLength=min(plot_height, 200), gradientThickness=10) \
         if plot_height >= 100 else None
-    cells = alt.Chart(alt.Data(values=values)).mark_rect().encode(
+    cells = alt.Chart(table(values)).mark_rect().encode(
         x, y, color=alt.Color("value:Q", scale=scale, title=None, legend=legend),
         tooltip=[alt.Tooltip("row:N", title=row_title), alt.Tooltip("column:N", title=column_title),
                  alt.Tooltip("value:Q", format=".4g")])
     layers = [cells]
     if show_values:
-        layers.append(alt.Chart(alt.Data(values=values)).mark_text(fontSize=13).encode(
+        layers.append(alt.Chart(table(values)).mark_text(fontSize=13).encode(
             x, y, text=alt.Text("value:Q", format=".3~f"),
             color=alt.condition("datum.value > 0.5", alt.value("black"), alt.value("white"))))
     if highlight is not None:
-        frame = alt.Data(values=[{"column": str(column_labels[highlight]), "c": highlight}])
+        frame = table([{"column": str(column_labels[highlight]), "c": highlight}])
         layers.append(alt.Chart(frame).mark_rect(fill=None, stroke="black", strokeWidth=3)
                       .encode(x))
     # Streamlit fits the whole chart, title and axes included, into the height given
@@ -155,7 +165,7 @@ def step_bars(values, title, y_title, highlight=None, step_title=None, log=False
     data = [{"step": s, "value": float(v), "current": s == highlight} for s, v in
             enumerate(values)]
     scale = alt.Scale(type="log") if log else alt.Scale(domain=domain) if domain else alt.Scale()
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+    return alt.Chart(table(data)).mark_bar().encode(
         alt.X("step:O", title=step_title or t("axis_step"), axis=alt.Axis(labelAngle=0)),
         alt.Y("value:Q", title=y_title, scale=scale),
         color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
@@ -168,7 +178,7 @@ def output_chart(output, target, highlight=None):
     """The output probability of each step as bars, the target bit as a black tick."""
     data = [{"step": s, "p": float(p), "target": float(y), "current": s == highlight}
             for s, (p, y) in enumerate(zip(output, target))]
-    base = alt.Chart(alt.Data(values=data)).encode(
+    base = alt.Chart(table(data)).encode(
         alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar().encode(
         alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1])),
@@ -202,7 +212,7 @@ def correctness_map_chart(exact, bits):
               for a, s, e, k in map_spans(exact)]
     top = 2**bits
     colour = alt.Scale(domain=names, range=["#a5d6a7", WRONG, "#e0e0e0"])
-    return alt.Chart(alt.Data(values=values)).mark_rect(strokeWidth=0.6).encode(
+    return alt.Chart(table(values)).mark_rect(strokeWidth=0.6).encode(
         alt.X("b:Q", title="b", scale=alt.Scale(domain=[0, top], nice=False)), x2="b2:Q",
         y=alt.Y("a:Q", title="a", scale=alt.Scale(domain=[top, 0], nice=False)), y2="a2:Q",
         color=alt.Color("state:N", title=None, scale=colour, legend=alt.Legend(orient="bottom")),
@@ -216,7 +226,7 @@ def sampled_map_chart(a, b, right, bits):
     names = [t("map_right"), t("map_wrong")]
     values = [{"a": float(x), "b": float(y), "state": names[0] if ok else names[1]}
               for x, y, ok in zip(a, b, right)]
-    return alt.Chart(alt.Data(values=values)).mark_circle(size=12, opacity=0.7).encode(
+    return alt.Chart(table(values)).mark_circle(size=12, opacity=0.7).encode(
         alt.X("b:Q", title="b"), alt.Y("a:Q", title="a", scale=alt.Scale(reverse=True)),
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=names,
                                                                range=[RIGHT, WRONG]),
@@ -235,7 +245,7 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     axis = alt.Axis(format="%") if percent else alt.Axis()
     x = alt.X("label:N", title=x_title, sort=[str(label) for label in labels],
               axis=alt.Axis(labelAngle=0))
-    base = alt.Chart(alt.Data(values=data)).encode(x)
+    base = alt.Chart(table(data)).encode(x)
     layers = [base.mark_bar().encode(
         alt.Y("value:Q", title=y_title, axis=axis,
               scale=alt.Scale(domain=list(domain)) if domain else alt.Scale()),
@@ -245,7 +255,7 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     if text is not None:
         layers.append(base.mark_text(dy=-7, fontSize=11).encode(y="value:Q", text="text:N"))
     if baseline is not None:
-        layers.append(alt.Chart(alt.Data(values=[{"y": float(baseline)}])).mark_rule(
+        layers.append(alt.Chart(table([{"y": float(baseline)}])).mark_rule(
             strokeDash=[4, 3], color=WRONG).encode(y="y:Q"))
     return alt.layer(*layers).properties(title=title, height=height)
 
@@ -255,7 +265,7 @@ def neuron_chart(activation, borrow, unit):
     names = [t("neuron_activation", unit=unit), t("neuron_borrow")]
     values = [{"step": s, "value": float(v), "series": names[0]} for s, v in enumerate(activation)]
     values += [{"step": s, "value": float(v), "series": names[1]} for s, v in enumerate(borrow)]
-    return alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
+    return alt.Chart(table(values)).mark_line(point=True).encode(
         alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)),
         alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names,

@@ -55,6 +55,20 @@ CATALOGUE = {
     # training
     "training_progress": {"zh": "正在训练:{done:,} / {total:,} 次迭代",
                           "en": "Training: {done:,} / {total:,} iterations"},
+    "queued": {"zh": "服务器正忙,正在排队:前面还有 {place} 个训练任务……",
+               "en": "The server is busy: waiting in line, number {place}…"},
+    "too_big": {"zh": "这次训练太大了:迭代次数 × 隐藏节点 × 位数 = {iterations:,} × {hidden} × {bits} = "
+                      "{work:,},超过了上限 {limit:,}。请减少其中一项。",
+                "en": "This run is too big: iterations × hidden units × bits = {iterations:,} × "
+                      "{hidden} × {bits} = {work:,}, over the limit of {limit:,}. Lower one of "
+                      "them."},
+    "diverged": {"zh": "训练在第 {iteration:,} 次迭代时发散了:权重变成了无穷大或非数字(NaN)。学习速率 "
+                       "{alpha} 太大,请调小。下面的图只画到发散之前。",
+                 "en": "Training blew up at iteration {iteration:,}: the weights became infinite "
+                       "or not a number (NaN). The learning rate {alpha} is too large; lower it. "
+                       "The charts below stop where it blew up."},
+    "diverged_short": {"zh": "在第 {iteration:,} 次迭代时发散", "en": "Blew up at iteration "
+                                                                  "{iteration:,}"},
     "evaluating": {"zh": "正在检验每个训练阶段的准确率……", "en": "Scoring the net along the way…"},
     "waiting_other_session": {"zh": "另一位访客正在训练同样的设置,马上就好……",
                               "en": "Another visitor is training these very settings; it is "
@@ -102,6 +116,38 @@ CATALOGUE = {
     "col_error": {"zh": "总误差", "en": "error"},
     "col_problem": {"zh": "a − b = 网络的答案", "en": "a − b = net's answer"},
     "col_right": {"zh": "对吗", "en": "right?"},
+    # weights in and out
+    "download_weights": {"zh": "下载训练好的权重(.npz)", "en": "Download the trained weights (.npz)"},
+    "download_help": {"zh": "包含 synapse_0、synapse_h、synapse_1 和训练设置,格式与 python -m rnn --save 相同。",
+                      "en": "Holds synapse_0, synapse_h, synapse_1 and the settings, the format "
+                            "of python -m rnn --save."},
+    "upload_weights": {"zh": "或者上传权重文件(.npz)", "en": "Or upload a weights file (.npz)"},
+    "upload_help": {"zh": "用本应用下载的或 python -m rnn --save 保存的文件。",
+                    "en": "A file downloaded from this app or saved by python -m rnn --save."},
+    "using_upload": {"zh": "正在使用上传的权重({hidden} 个隐藏节点,{bits} 位)。删除文件即回到侧栏设置训练的网络。",
+                     "en": "Using the uploaded weights ({hidden} hidden units, {bits} bits). "
+                           "Remove the file to go back to the net trained with the sidebar's "
+                           "settings."},
+    "weights_too_big": {"zh": "文件太大,不像是这个网络的权重({detail})。", "en": "The file is too "
+                                                                           "big to be this net's "
+                                                                           "weights ({detail})."},
+    "weights_unreadable": {"zh": "读不懂这个文件:它不是有效的 .npz 权重文件({detail})。",
+                           "en": "This file cannot be read: it is not a valid .npz weights file "
+                                 "({detail})."},
+    "weights_missing": {"zh": "文件里缺少权重矩阵({detail})。", "en": "The file lacks weight "
+                                                                    "matrices ({detail})."},
+    "weights_dtype": {"zh": "权重必须是浮点数({detail})。", "en": "The weights must be "
+                                                               "floating-point numbers "
+                                                               "({detail})."},
+    "weights_not_finite": {"zh": "权重里有无穷大或 NaN({detail})。", "en": "The weights hold "
+                                                                       "infinite or NaN values "
+                                                                       "({detail})."},
+    "weights_shape": {"zh": "矩阵的形状不对,应为 (2, H)、(H, H)、(H, 1)({detail})。",
+                      "en": "The matrices have the wrong shapes; expected (2, H), (H, H), (H, 1) "
+                            "({detail})."},
+    "diverged_page": {"zh": "这组设置训练发散了,网络没有可用的权重。请到“训练”页看看,或调小学习速率。",
+                      "en": "Training with these settings blew up, so the net has no usable "
+                            "weights. See the Training page, or lower the learning rate."},
     # calculator
     "calc_title": {"zh": "减法计算器", "en": "Subtraction calculator"},
     "calc_intro": {"zh": "选两个数,看训练好的网络逐位算出 a − b。它只在 {bits} 位的题目上训练过。",

@@ -9,6 +9,7 @@ call, the lock is released and the partial model is dropped.
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,8 @@ MAX_SWEEPS = 12  # sweep results kept per process
 EXHAUSTIVE_BITS = 8  # widths scored on all pairs; wider ones on RANDOM_PAIRS random pairs
 RANDOM_PAIRS = 2_000
 CURVE_POINTS = 50  # snapshots scored for the accuracy-over-training chart
+MAX_RUNNING = 2  # trainings and sweeps computing at once in this process; others queue
+MAX_WORK = 52_000_000  # iterations x hidden x bits of one run: about 4 s of training at most
 REPORT_EVERY = 500  # iterations between progress callbacks
 DRAW_EVERY = 0.15  # seconds between redraws of the progress
 
@@ -66,6 +69,48 @@ class ModelStore:
 
     def __len__(self):
         return len(self._slots)
+
+
+class Gate:
+    """At most `slots` trainings at once; the rest wait their turn, showing their place."""
+
+    def __init__(self, slots):
+        self._slots = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self._queue = []  # tickets of the waiting sessions, oldest first
+
+    @contextmanager
+    def enter(self, on_wait):
+        ticket = object()
+        with self._lock:
+            self._queue.append(ticket)
+        try:
+            while not self._slots.acquire(timeout=0.25):
+                with self._lock:
+                    place = self._queue.index(ticket) + 1
+                on_wait(place)  # draws, so a rerun of the waiting session stops here
+        finally:
+            with self._lock:
+                self._queue.remove(ticket)
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    @property
+    def waiting(self):
+        return len(self._queue)
+
+
+@st.cache_resource
+def gate():
+    return Gate(MAX_RUNNING)
+
+
+def too_big(config):
+    """The work of a run, and whether it is over the cap of one run."""
+    work = config.iterations * config.hidden * config.bits
+    return work, work > MAX_WORK
 
 
 @st.cache_resource
@@ -113,7 +158,8 @@ def obtain(store, key, build):
         box.info(t("waiting_other_session"), icon="⏳")  # a Streamlit call: a rerun stops here
     try:
         if slot.model is None:
-            slot.model = build(box)
+            with gate().enter(lambda place: box.info(t("queued", place=place), icon="⏳")):
+                slot.model = build(box)
     finally:
         slot.lock.release()
     box.empty()
@@ -145,7 +191,10 @@ def _train(config, box):
             bar.progress(done / max(1, config.iterations),
                          text=t("training_progress", done=done, total=config.iterations))
             chart.altair_chart(charts.error_chart(training.errors, height=220), width="stretch")
-    bar.progress(1.0, text=t("evaluating"))
+    if training.status == "diverged":
+        bar.progress(1.0, text=t("diverged_short", iteration=training.iteration))
+    else:
+        bar.progress(1.0, text=t("evaluating"))
     return evaluate(training.result())
 
 
