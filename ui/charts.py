@@ -114,7 +114,7 @@ def probability_chart(proba_msb_first, truth_msb_first):
                  alt.Tooltip("p:Q", title=t("axis_probability"), format=".4f"),
                  alt.Tooltip("truth:Q", title=t("axis_truth"))])
     half = alt.Chart(table([{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
-    return (bars + half).properties(title=t("chart_probability_title"), height=180)
+    return (bars + half).properties(title=t("chart_probability_title"), height=260)
 
 
 def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=None,

@@ -26,10 +26,11 @@ MAX_SWEEPS = 12  # sweep results kept per process
 EXHAUSTIVE_BITS = 8  # widths scored on all pairs; wider ones on RANDOM_PAIRS random pairs
 RANDOM_PAIRS = 2_000
 CURVE_POINTS = 50  # snapshots scored for the accuracy-over-training chart
-MAX_RUNNING = 2  # trainings and sweeps computing at once in this process; others queue
+MAX_RUNNING = 1  # trainings and sweeps computing at once; others queue. NumPy on matrices this
+# small holds the GIL, so a second one would not run faster, only slow every other visitor down
 MAX_WORK = 52_000_000  # iterations x hidden x bits of one run: about 4 s of training at most
 REPORT_EVERY = 500  # iterations between progress callbacks
-DRAW_EVERY = 0.15  # seconds between redraws of the progress
+DRAW_EVERY = 0.25  # seconds from the end of one redraw of the progress to the next
 
 
 @dataclass
@@ -184,13 +185,12 @@ def _train(config, box):
     last_draw = 0.0
     while not training.done:
         training.run(REPORT_EVERY)
-        now = time.perf_counter()
-        if now - last_draw > DRAW_EVERY or training.done:
-            last_draw = now
+        if time.perf_counter() - last_draw > DRAW_EVERY or training.done:
             done = training.iteration
             bar.progress(done / max(1, config.iterations),
                          text=t("training_progress", done=done, total=config.iterations))
             chart.altair_chart(charts.error_chart(training.errors, height=220), width="stretch")
+            last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
     if training.status == "diverged":
         bar.progress(1.0, text=t("diverged_short", iteration=training.iteration))
     else:

@@ -1,0 +1,232 @@
+"""How long a visitor waits, measured in a real browser: this app next to an empty Streamlit app.
+
+    .venv/bin/python scripts/latency.py [--repeats 5]
+
+Servers are started as the browser tests do (`streamlit run` on a free port, see
+tests/e2e/conftest.py); the browser is Debian's headless Chromium (/usr/bin/chromium), launched
+once; every measurement uses a fresh browser context (own session, empty HTTP cache). The
+reference app, written to a temporary directory at run time, is what any Streamlit app costs: two
+pages from st.navigation, one small Altair chart on each, and on page two a number input whose
+value a metric echoes. Each figure is the median of the repeats (min-max in brackets).
+
+(i)   first load: from page.goto on a server process started just before (so this app trains its
+      default model on that load) to the first Altair chart drawn, and to the page complete (all
+      its charts drawn, script run finished). This app's first chart is the live training chart.
+(ii)  page switch, model already trained: from the click on the sidebar link to the target page's
+      first chart (this app: the calculator's bits chart) drawn and the script run finished.
+(iii) answer: from pressing Enter in a number input (this app: the calculator's a) to the metric
+      showing the new value (this app: "Net's answer").
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.conftest import (APP, VIEWPORT, browser_missing, launch_chromium,  # noqa: E402
+                                log_tail, start_app, stop_app, wait_for_script)
+
+REFERENCE_ENTRY = '''import streamlit as st
+
+st.set_page_config(page_title="Reference", layout="wide")
+st.navigation([st.Page("ref_pages/one.py", title="One", url_path="one", default=True),
+               st.Page("ref_pages/two.py", title="Two", url_path="two")]).run()
+'''
+REFERENCE_CHART = '''import altair as alt
+import streamlit as st
+
+
+def chart(title):
+    data = alt.Data(values=[{"x": x, "y": x * x} for x in range(10)])
+    return alt.Chart(data).mark_line(point=True).encode(x="x:Q", y="y:Q").properties(
+        title=title, height=200)
+'''
+REFERENCE_ONE = '''import streamlit as st
+from ref_pages.chart import chart
+
+st.title("Reference page one")
+st.altair_chart(chart("Chart one"), width="stretch")
+'''
+REFERENCE_TWO = '''import streamlit as st
+from ref_pages.chart import chart
+
+st.title("Reference page two")
+a = st.number_input("a", 0, 255, 200, key="a")
+st.altair_chart(chart("Chart two"), width="stretch")
+st.metric("a minus 57", f"{a - 57:,}")
+'''
+
+# Our app and the reference, each: how to find its pieces.
+APPS = {
+    "app": {"switch_link": "Calculator", "switch_chart_text": "a = 200", "charts": 2,
+            "page": "calculator", "input_key": "calc_a_8", "metric": "Net's answer"},
+    "reference": {"switch_link": "Two", "switch_chart_text": "Chart two", "charts": 1,
+                  "page": "two", "input_key": "a", "metric": "a minus 57"},
+}
+B = 57  # the calculator's default b, and the reference's constant
+
+DRAWN = """(el) => [...el.querySelectorAll("svg.marks, canvas")].some(mark => {
+    const box = mark.getBoundingClientRect(); return box.width > 0 && box.height > 0; })"""
+FIRST_CHART_JS = f"""() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+    .some({DRAWN})"""
+COMPLETE_JS = f"""(count) => {{
+    const app = document.querySelector("[data-testid='stApp']");
+    return app && app.dataset.testScriptState === "notRunning" && !document.querySelector(
+        "[data-testid='stProgress']") && [...document.querySelectorAll(
+        "[data-testid='stVegaLiteChart']")].filter({DRAWN}).length >= count; }}"""
+CHART_WITH_TEXT_JS = f"""(text) => {{
+    const app = document.querySelector("[data-testid='stApp']");
+    return app && app.dataset.testScriptState === "notRunning" && [...document.querySelectorAll(
+        "[data-testid='stVegaLiteChart']")].some(chart => {{
+        const svg = chart.querySelector("svg.marks");
+        return svg && svg.textContent.includes(text) && ({DRAWN})(chart); }}); }}"""
+METRIC_JS = """([label, value]) => [...document.querySelectorAll("[data-testid='stMetric']")]
+    .some(metric => metric.querySelector("[data-testid='stMetricLabel']")?.innerText.trim()
+        === label && metric.querySelector("[data-testid='stMetricValue']")?.innerText.trim()
+        === value)"""
+TIMEOUT = 120_000  # ms
+
+
+def write_reference(folder):
+    folder = Path(folder)
+    (folder / "ref_pages").mkdir()
+    (folder / "streamlit_app.py").write_text(REFERENCE_ENTRY)
+    (folder / "ref_pages" / "__init__.py").write_text("")
+    (folder / "ref_pages" / "chart.py").write_text(REFERENCE_CHART)
+    (folder / "ref_pages" / "one.py").write_text(REFERENCE_ONE)
+    (folder / "ref_pages" / "two.py").write_text(REFERENCE_TWO)
+    return folder
+
+
+def new_page(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(TIMEOUT)
+    return context.new_page()
+
+
+def until(page, js, arg=None):
+    """Wait (checking at every animation frame) until `js` is true; the time it became so."""
+    page.wait_for_function(js, arg=arg, polling="raf", timeout=TIMEOUT)
+    return time.perf_counter()
+
+
+@contextmanager
+def serve(cwd):
+    """The app in `cwd` served (start_app) while inside; on an error, the end of its log."""
+    process, url, log = start_app(APP, cwd)
+    try:
+        yield url
+    except BaseException:
+        print(f"--- end of the server log ({cwd}):\n{log_tail(log)}", file=sys.stderr)
+        raise
+    finally:
+        stop_app(process)
+        Path(log).unlink(missing_ok=True)
+
+
+def first_load(browser, cwd, name):
+    """Fresh server; seconds from goto to the first chart drawn and to the page complete."""
+    with serve(cwd) as url:
+        page = new_page(browser)
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        first = until(page, FIRST_CHART_JS)
+        complete = until(page, COMPLETE_JS, APPS[name]["charts"])
+        page.context.close()
+        return first - started, complete - started
+
+
+def page_switch(browser, url, name):
+    """Seconds from the click on the sidebar link to the target page drawn and finished."""
+    spec = APPS[name]
+    page = new_page(browser)
+    page.goto(url)
+    wait_for_script(page, TIMEOUT)
+    until(page, COMPLETE_JS, spec["charts"])
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=spec["switch_link"])
+    link.wait_for()
+    started = time.perf_counter()
+    link.click()
+    finished = until(page, CHART_WITH_TEXT_JS, spec["switch_chart_text"])
+    page.context.close()
+    return finished - started
+
+
+def answers(browser, url, name, repeats):
+    """Seconds from Enter in the number input to the metric showing the new value, `repeats`
+    times in one session with a different a each time."""
+    spec = APPS[name]
+    page = new_page(browser)
+    page.goto(f"{url}/{spec['page']}")
+    wait_for_script(page, TIMEOUT)
+    field = page.locator(f".st-key-{spec['input_key']} input")
+    times = []
+    for a in range(100, 100 + repeats):
+        field.fill(str(a))
+        started = time.perf_counter()
+        field.press("Enter")
+        times.append(until(page, METRIC_JS, [spec["metric"], f"{a - B:,}"]) - started)
+        wait_for_script(page, TIMEOUT)
+    page.context.close()
+    return times
+
+
+def summary(values):
+    return f"{statistics.median(values):6.2f} s [{min(values):.2f}-{max(values):.2f}]"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="runs per figure (median shown)")
+    repeats = parser.parse_args().repeats
+    reason = browser_missing()
+    if reason:
+        sys.exit(f"cannot measure: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="streamlit-reference-") as folder, \
+            sync_playwright() as playwright:
+        folders = {"app": REPO, "reference": write_reference(folder)}
+        browser = launch_chromium(playwright)
+        results = {name: {} for name in APPS}
+        for run in range(repeats):  # alternate, so both see the same machine load
+            for name in APPS:
+                first, complete = first_load(browser, folders[name], name)
+                results[name].setdefault("first", []).append(first)
+                results[name].setdefault("complete", []).append(complete)
+                print(f"first load {run + 1}/{repeats} {name:9}: first chart {first:.2f} s, "
+                      f"complete {complete:.2f} s", flush=True)
+        for name in APPS:
+            with serve(folders[name]) as url:
+                warm = new_page(browser)  # trains the default model, outside the timings
+                warm.goto(url)
+                until(warm, COMPLETE_JS, APPS[name]["charts"])
+                warm.context.close()
+                results[name]["switch"] = [page_switch(browser, url, name) for _ in range(repeats)]
+                results[name]["answer"] = answers(browser, url, name, repeats)
+            print(f"switch and answers measured: {name}", flush=True)
+        browser.close()
+
+    rows = [("(i) first load: first chart drawn", "first"),
+            ("(i) first load: page complete", "complete"),
+            ("(ii) page switch, trained model", "switch"),
+            ("(iii) answer after Enter", "answer")]
+    print(f"\nmedian of {repeats} (min-max); Chromium headless, {VIEWPORT['width']}x"
+          f"{VIEWPORT['height']}; {os.cpu_count()} CPUs, load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after (figures are only comparable on an idle machine)")
+    print(f"{'measure':36} {'this app':>24} {'empty reference':>24} {'ratio':>6}")
+    for label, key in rows:
+        ours, theirs = results["app"][key], results["reference"][key]
+        ratio = statistics.median(ours) / statistics.median(theirs)
+        print(f"{label:36} {summary(ours):>24} {summary(theirs):>24} {ratio:5.1f}x")
+
+
+if __name__ == "__main__":
+    main()

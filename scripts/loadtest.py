@@ -1,0 +1,171 @@
+"""Load test: many sessions on one app server at once, on loopback only.
+
+    .venv/bin/python scripts/loadtest.py [--sessions 20] [--rounds 10]
+
+Serves the app with `streamlit run` on a free local port and opens `--sessions` sessions at the
+same moment. Each session speaks Streamlit's own websocket protocol (the BackMsg / ForwardMsg
+protobufs a browser sends and receives), so the server does exactly the work it does for a
+browser, while this machine's two cores are not spent drawing twenty pages: half the sessions
+train a configuration nobody else asks for (each its own seed, 20,000 iterations), half use the
+calculator with the default model, typing a new operand `--rounds` times and timing each answer.
+It samples the server's memory (RSS) throughout and prints how many sessions finished, how many
+saw an error, the calculator's answer times and the training times. Bounded: every wait has a
+timeout and the run stops by itself.
+"""
+import argparse
+import asyncio
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.e2e.conftest import start_app, stop_app  # noqa: E402
+
+TIMEOUT = 240  # s: the last queued training may wait for all the others
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def sample_memory(pid, samples, stop):
+    while not stop.is_set():
+        try:
+            samples.append(rss_mib(pid))
+        except OSError:
+            return
+        stop.wait(0.5)
+
+
+class Session:
+    """One Streamlit session over its websocket, as a browser tab would hold it."""
+
+    def __init__(self, socket):
+        self.socket = socket
+
+    async def run(self, page="", query="", widgets=()):
+        """Ask for a script run; return what it drew: {label: (kind, value or id)}, and the
+        exceptions shown."""
+        message = BackMsg()
+        message.rerun_script.page_name = page
+        message.rerun_script.query_string = query
+        for widget_id, value in widgets:
+            state = message.rerun_script.widget_states.widgets.add()
+            state.id, state.int_value = widget_id, value
+        await self.socket.send(message.SerializeToString())
+        drawn, errors = {}, []
+        while True:
+            answer = ForwardMsg()
+            answer.ParseFromString(await asyncio.wait_for(self.socket.recv(), TIMEOUT))
+            kind = answer.WhichOneof("type")
+            if kind == "delta" and answer.delta.WhichOneof("type") == "new_element":
+                element = answer.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "number_input":
+                    drawn[element.number_input.label] = element.number_input.id
+                elif which == "metric":
+                    drawn[element.metric.label] = element.metric.body
+                elif which == "exception":
+                    errors.append(element.exception.message)
+            if kind == "script_finished":
+                return drawn, errors
+
+
+def connect(url):
+    return websockets.connect(url.replace("http", "ws") + "/_stcore/stream",
+                              subprotocols=["streamlit"], max_size=None)
+
+
+async def trainer(url, index, report):
+    started = time.perf_counter()
+    try:
+        async with connect(url) as socket:
+            drawn, errors = await Session(socket).run(query=f"seed={1000 + index}"
+                                                            "&iterations=20000")
+        report["errors"] += len(errors)
+        if "Final accuracy" not in drawn:
+            raise RuntimeError("the training page did not draw its results")
+        report["train_seconds"].append(time.perf_counter() - started)
+        report["finished"] += 1
+    except Exception as error:  # a session that did not finish is counted, not raised
+        report["failed"].append(f"trainer {index}: {error!s:.200}")
+
+
+async def calculator(url, index, rounds, report):
+    try:
+        async with connect(url) as socket:
+            session = Session(socket)
+            drawn, errors = await session.run(page="calculator")
+            box = drawn["a (minuend)"]
+            for step in range(rounds):
+                a = 60 + (index * 17 + step * 13) % 190
+                started = time.perf_counter()
+                drawn, more = await session.run(page="calculator", widgets=[(box, a)])
+                report["answer_seconds"].append(time.perf_counter() - started)
+                errors += more
+                if drawn.get("Net's answer") != f"{a - 57:,}":
+                    raise RuntimeError(f"{a} - 57 answered {drawn.get(chr(78) + 'et')!r}")
+                await asyncio.sleep(0.5)
+        report["errors"] += len(errors)
+        report["finished"] += 1
+    except Exception as error:
+        report["failed"].append(f"calculator {index}: {error!s:.200}")
+
+
+async def drive(url, sessions, rounds, report):
+    async with connect(url) as socket:
+        await Session(socket).run()  # the default model, as any first visitor would train it
+    tasks = [trainer(url, i, report) for i in range(sessions // 2)]
+    tasks += [calculator(url, i, rounds, report) for i in range(sessions - sessions // 2)]
+    await asyncio.gather(*tasks)
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="scripts/loadtest.py")
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args(argv)
+    sessions, rounds = max(2, min(args.sessions, 60)), max(1, min(args.rounds, 50))
+    process, url, log = start_app()
+    samples, stop = [], threading.Event()
+    watcher = threading.Thread(target=sample_memory, args=(process.pid, samples, stop))
+    watcher.start()
+    report = {"finished": 0, "errors": 0, "failed": [], "answer_seconds": [],
+              "train_seconds": []}
+    started = time.perf_counter()
+    try:
+        asyncio.run(drive(url, sessions, rounds, report))
+    finally:
+        stop.set()
+        watcher.join()
+        stop_app(process)
+    answers, trainings = sorted(report["answer_seconds"]), sorted(report["train_seconds"])
+    print(f"sessions: {sessions} ({sessions // 2} training, {sessions - sessions // 2} "
+          f"calculator), finished {report['finished']}, errors shown {report['errors']}, "
+          f"failed {len(report['failed'])}")
+    for line in report["failed"]:
+        print("  " + line)
+    if answers:
+        print(f"calculator answers: {len(answers)}, median {statistics.median(answers):.2f} s, "
+              f"95th percentile {answers[int(0.95 * (len(answers) - 1))]:.2f} s, "
+              f"max {answers[-1]:.2f} s")
+    if trainings:
+        print(f"training sessions (load to charts): median {statistics.median(trainings):.1f} s, "
+              f"max {trainings[-1]:.1f} s")
+    print(f"server memory (RSS): start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, "
+          f"end {samples[-1]:.0f} MiB" if samples else "no memory samples")
+    print(f"wall time {time.perf_counter() - started:.1f} s")
+    return 0 if report["finished"] == sessions and not report["errors"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

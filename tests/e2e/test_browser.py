@@ -1,0 +1,139 @@
+"""The app in a real browser: what a visitor sees, one behaviour per test.
+
+All tests share one server (tests/e2e/conftest.py); each has its own browser context, hence its
+own Streamlit session. The first load of the server trains the default model, so the first test
+to load a page waits for that (several seconds); later loads of the default configuration reuse it.
+"""
+import re
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and say why
+    expect = None
+
+from tests.e2e.conftest import REPO, drawn_charts, wait_for_charts, wait_for_script
+
+
+def metric_value(page, label):
+    """The value shown by the st.metric whose label is `label`."""
+    metric = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    return metric.get_by_test_id("stMetricValue")
+
+
+def slider_value(page, key):
+    """The value shown on the thumb of the sidebar slider with widget key `key`."""
+    return page.locator(f"[data-testid='stSidebar'] .st-key-{key}").get_by_test_id(
+        "stSliderThumbValue")
+
+
+def alert(page, text):
+    """The st.success/info/warning/error box containing `text`."""
+    return page.get_by_test_id("stAlert").filter(has_text=text)
+
+
+def test_train_page_draws_both_charts_and_reaches_full_accuracy(page, app_url):
+    """The root URL trains the default model, then draws the error and accuracy charts and reports
+    a final accuracy of 100.00 %."""
+    page.goto(app_url)
+    wait_for_script(page)
+    wait_for_charts(page, 2)
+    assert drawn_charts(page) == 2
+    expect(page.get_by_test_id("stProgress")).to_have_count(0)
+    expect(metric_value(page, "Final accuracy")).to_have_text("100.00%")
+
+
+def test_calculator_answers_default_and_typed_problem(page, app_url):
+    """The sidebar link opens the calculator, which gets 200 − 57 = 143 right; typing a = 100 and
+    b = 1 (each committed with Enter) gives the net's answer 99, marked exactly right."""
+    page.goto(app_url)
+    wait_for_script(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Calculator").click()
+    expect(page).to_have_url(re.compile(r"/calculator$"))
+    expect(page.get_by_role("heading", name="Subtraction calculator")).to_be_visible()
+    wait_for_script(page)
+    wait_for_charts(page, 1)
+    expect(metric_value(page, "Net's answer")).to_have_text("143")
+    expect(metric_value(page, "True answer")).to_have_text("143")
+    expect(alert(page, "Exactly right: 200 − 57 = 143")).to_be_visible()
+
+    for key, value in (("calc_a_8", "100"), ("calc_b_8", "1")):
+        field = page.locator(f".st-key-{key}").get_by_test_id("stNumberInputField")
+        field.fill(value)
+        field.press("Enter")
+        expect(field).to_have_value(value)
+        wait_for_script(page)
+    expect(metric_value(page, "Net's answer")).to_have_text("99")
+    expect(metric_value(page, "Wrong bits")).to_have_text("0")
+    expect(alert(page, "Exactly right: 100 − 1 = 99")).to_be_visible()
+
+
+def test_link_parameters_set_sidebar_and_language(page, app_url):
+    """A link to /calculator with hidden, alpha, seed and lang=zh opens the Chinese calculator with
+    those sidebar values, and its run (training that configuration) ends without an exception."""
+    page.goto(f"{app_url}/calculator?hidden=12&alpha=0.5&lang=zh&seed=3")
+    wait_for_script(page)
+    wait_for_charts(page, 2)
+    expect(page.get_by_role("heading", name="减法计算器")).to_be_visible()
+    expect(slider_value(page, "hidden")).to_have_text("12")
+    expect(slider_value(page, "alpha")).to_have_text("0.50")
+    expect(slider_value(page, "seed")).to_have_text("3")
+    expect(page.locator(".st-key-lang").get_by_role("radio", name="中文")).to_be_checked()
+    expect(metric_value(page, "网络的答案")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert re.search(r"[?&]hidden=12(&|$)", page.url), page.url
+
+
+def test_malformed_link_value_shows_notice_and_keeps_default(page, app_url):
+    """?hidden=abc shows a warning naming the bad value, and the hidden slider stays at 16."""
+    page.goto(f"{app_url}/?hidden=abc")
+    wait_for_script(page)
+    notice = alert(page, "The link's hidden=abc is not valid")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("the default 16 is used instead")
+    expect(slider_value(page, "hidden")).to_have_text("16")
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_backprop_page_draws_its_charts_and_steps(page, app_url):
+    """The backprop page draws every chart; moving the forward stepper redraws without error."""
+    page.goto(f"{app_url}/backprop")
+    wait_for_script(page)
+    wait_for_charts(page, 10)
+    assert page.get_by_text("Passed: the numerical and back-propagated gradients").count() == 1
+    stepper = page.locator(".st-key-bp_step_forward input[type='range']").first
+    stepper.focus()
+    stepper.press("ArrowRight")
+    page.get_by_text("Step 1: reads").first.wait_for()
+    wait_for_script(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_insight_page_draws_its_charts(page, app_url):
+    """The insight page draws the map, length, neuron, ablation and time charts."""
+    page.goto(f"{app_url}/insight")
+    wait_for_script(page)
+    wait_for_charts(page, 7)
+    assert page.get_by_text("All 32,896 problems are exactly right.").count() == 1
+
+
+def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
+    """Weights saved by `python -m rnn --save` are taken on upload; a bad file gets a message."""
+    import subprocess
+    import sys
+    saved = tmp_path / "w.npz"
+    subprocess.run([sys.executable, "-m", "rnn", "--hidden", "6", "--seed", "2",
+                    "--iterations", "6000", "--save", str(saved)], check=True,
+                   capture_output=True, cwd=REPO)
+    page.goto(f"{app_url}/calculator")
+    wait_for_script(page)
+    chooser = page.locator(".st-key-calc_upload input[type='file']")
+    chooser.set_input_files(str(saved))
+    page.get_by_text("Using the uploaded weights (6 hidden units, 8 bits)").wait_for()
+    wait_for_script(page)
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip file at all")
+    chooser.set_input_files(str(bad))
+    page.get_by_text("This file cannot be read").wait_for()
+    wait_for_script(page)
+    assert page.locator("[data-testid='stException']").count() == 0
