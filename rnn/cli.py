@@ -87,7 +87,8 @@ def main(argv=None):
                              iterations=args.iterations, sampling=args.sampling)
     except ConfigError as error:
         build_parser().error(str(error))
-    result = train(config, log_every=args.every)
+    # no snapshots: the command line shows none, and they cost start-up time it is measured on
+    result = train(config, log_every=args.every, snapshot_every=max(1, config.iterations))
     sys.stdout.write("".join(format_entry(entry) for entry in result.log))
     if result.status == "diverged":
         sys.stdout.write(f"training diverged at iteration {result.iterations_done:,}: the weights "

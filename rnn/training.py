@@ -163,10 +163,12 @@ def overall_errors(target, outputs):
     return total
 
 
-def train(config, *, progress=None, report_every=1000, log_every=800, path="fast"):
+def train(config, *, progress=None, report_every=1000, log_every=800, path="fast",
+          snapshot_every=0):
     """Train to the end. `progress(training)` is called every `report_every` iterations; if it
-    returns False the run stops there and the result says "cancelled"."""
-    training = Training(config, log_every=log_every, path=path)
+    returns False the run stops there and the result says "cancelled". `snapshot_every` as in
+    `Training` (0: at most MAX_SNAPSHOTS + 1 snapshots)."""
+    training = Training(config, log_every=log_every, path=path, snapshot_every=snapshot_every)
     while not training.done:
         training.run(report_every)
         if progress is not None and progress(training) is False:
