@@ -386,8 +386,9 @@ CATALOGUE = {
     "in_sweep_share": {"zh": "全部算对的网络", "en": "Nets that got everything right"},
     "in_sweep_median": {"zh": "中位数:第几次迭代", "en": "Median iteration"},
     "in_sweep_time": {"zh": "用时", "en": "Time taken"},
-    "in_sweep_chart": {"zh": "第几次迭代起全部算对(没做到的画满格)",
-                       "en": "First iteration with every problem right (full bar: never)"},
+    "in_sweep_chart": {"zh": "第几次迭代起全部算对(每 {every:,} 次检查一次;没做到的画满格)",
+                       "en": "First iteration with every problem right (checked every {every:,} "
+                             "iterations; full bar: never)"},
 }
 
 

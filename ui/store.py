@@ -25,7 +25,7 @@ MAX_MODELS = 24  # trained configurations kept per process
 MAX_SWEEPS = 12  # sweep results kept per process
 EXHAUSTIVE_BITS = 8  # widths scored on all pairs; wider ones on RANDOM_PAIRS random pairs
 RANDOM_PAIRS = 2_000
-CURVE_POINTS = 50  # snapshots scored for the accuracy-over-training chart
+CURVE_POINTS = 25  # snapshots scored for the accuracy-over-training chart (plus a refinement)
 MAX_RUNNING = 1  # trainings and sweeps computing at once; others queue. NumPy on matrices this
 # small holds the GIL, so a second one would not run faster, only slow every other visitor down
 MAX_WORK = 52_000_000  # iterations x hidden x bits of one run: about 4 s of training at most
@@ -138,13 +138,26 @@ def score(params, bits):
 
 
 def evaluate(result):
-    """Score the final weights and up to CURVE_POINTS snapshots spread over the run."""
-    picks = np.unique(np.linspace(0, len(result.snapshots) - 1, CURVE_POINTS + 1).astype(int))
-    iterations = result.snapshot_iterations[picks]
-    accuracy = np.array([score(result.snapshots[i], result.config.bits).accuracy for i in picks])
-    perfect = np.flatnonzero(accuracy == 1.0)
-    first = int(iterations[perfect[0]]) if len(perfect) else None
-    return Model(result, iterations, accuracy, score(result.params, result.config.bits), first)
+    """Score the final weights and CURVE_POINTS + 1 snapshots spread over the run, then every
+    snapshot between the last imperfect one scored and the first perfect one, so the first 100 %
+    is found at the snapshots' own resolution without scoring them all."""
+    bits, last = result.config.bits, len(result.snapshots) - 1
+    scored = {}
+
+    def accuracy(i):
+        if i not in scored:
+            scored[i] = score(result.snapshots[i], bits).accuracy
+        return scored[i]
+    picks = np.unique(np.linspace(0, last, CURVE_POINTS + 1).astype(int))
+    curve = [accuracy(i) for i in picks]
+    first = next((i for i, value in zip(picks, curve) if value == 1.0), None)
+    if first is not None:
+        before = max((i for i in picks if i < first), default=first)
+        first = next(i for i in range(before + 1, first + 1) if accuracy(i) == 1.0)
+    order = sorted(scored)
+    return Model(result, result.snapshot_iterations[order], np.array([scored[i] for i in order]),
+                 score(result.params, bits),
+                 None if first is None else int(result.snapshot_iterations[first]))
 
 
 def obtain(store, key, build):

@@ -22,6 +22,17 @@ def app():
 
 
 @pytest.fixture
+def open_page(app):
+    """Load the app (training the configuration if needed), then switch to `page`."""
+    def load(page, query=None):
+        at = app(query).run()
+        at.switch_page(page).run()
+        assert not at.exception
+        return at
+    return load
+
+
+@pytest.fixture
 def fresh_store():
     """An empty model store, for tests about training itself."""
     st.cache_resource.clear()

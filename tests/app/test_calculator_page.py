@@ -4,13 +4,8 @@ from tests.app.charts import chart_rows
 
 
 @pytest.fixture
-def calc(app):
-    def open_page(query=None):
-        at = app(query).run()
-        at.switch_page("app_pages/calculator.py").run()
-        assert not at.exception
-        return at
-    return open_page
+def calc(open_page):
+    return lambda query=None: open_page("app_pages/calculator.py", query)
 
 
 def metrics(at):

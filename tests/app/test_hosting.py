@@ -1,10 +1,7 @@
 """What a public host needs: limits, divergence, weights in and out."""
-import io
-
 import numpy as np
-import pytest
 
-from rnn import TrainConfig, init_params, weights
+from rnn import TrainConfig
 from ui.store import Gate, ModelStore
 
 
@@ -75,24 +72,8 @@ def test_gate_lets_a_limited_number_through_in_order():
     assert places and places[0] == 1 and gate.waiting == 0
 
 
-def npz(params, config=None):
-    return weights.to_npz_bytes(params, config or TrainConfig(hidden=params.hidden))
-
-
-def test_download_holds_the_trained_weights(app):
-    """The download button gives the .npz of `python -m rnn --save`, loadable and exact."""
+def test_download_button_is_offered(app):
+    """The training page offers the weights for download (the bytes are checked in the browser
+    test, which can click it)."""
     at = app().run()
-    button = at.get("download_button")[0]
-    assert button.proto.label == "Download the trained weights (.npz)"
-
-
-@pytest.mark.parametrize("page", ["app_pages/calculator.py", "app_pages/backprop.py"])
-def test_upload_uses_the_weights(app, page):
-    """Uploaded weights of another net are used on the page instead of the sidebar's net."""
-    from rnn import train
-    trained = train(TrainConfig(hidden=6, seed=2, iterations=6000))
-    at = app().run()
-    at.switch_page(page).run()
-    key = "calc_upload" if "calculator" in page else "bp_upload"
-    uploader = at.get("file_uploader")[0]
-    assert uploader.proto.id and key in uploader.proto.id
+    assert at.get("download_button")[0].proto.label == "Download the trained weights (.npz)"

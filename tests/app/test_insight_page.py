@@ -6,13 +6,8 @@ from tests.app.charts import chart_rows, chart_spec
 
 
 @pytest.fixture
-def page(app):
-    def open_page(query=None):
-        at = app(query).run()
-        at.switch_page("app_pages/insight.py").run()
-        assert not at.exception
-        return at
-    return open_page
+def page(open_page):
+    return lambda query=None: open_page("app_pages/insight.py", query)
 
 
 def chart(at, title):

@@ -137,3 +137,19 @@ def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
     page.get_by_text("This file cannot be read").wait_for()
     wait_for_script(page)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_weights_download_is_the_trained_net(page, app_url, tmp_path):
+    """The downloaded .npz holds exactly the weights `rnn.train` gives at the book's settings."""
+    import numpy as np
+
+    from rnn import TrainConfig, train, weights
+    page.goto(app_url)
+    wait_for_script(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the trained weights").first.click()
+    path = tmp_path / "weights.npz"
+    download.value.save_as(path)
+    params, config = weights.load(path.read_bytes())
+    assert config == TrainConfig()
+    np.testing.assert_array_equal(params.synapse_h, train(TrainConfig()).params.synapse_h)

@@ -67,3 +67,11 @@ def test_correctness_grid_matches_the_pair_by_pair_score(iteration_index):
     a_bits, b_bits = to_bits(a, 8), to_bits(b, 8)
     right = predict_bits(params, a_bits, b_bits) == expected_bits(a_bits, b_bits)  # (pairs, T)
     np.testing.assert_array_equal(correctness_grid(params, 8).reshape(8, -1).T, right)
+
+
+def test_book_run_first_gets_every_pair_right_at_2950():
+    """The snapshot at 2,900 iterations still misses pairs; the one at 2,950 gets them all."""
+    result = train(TrainConfig())
+    at = list(result.snapshot_iterations)
+    assert score_all_pairs(result.snapshots[at.index(2900)], 8).accuracy < 1.0
+    assert score_all_pairs(result.snapshots[at.index(2950)], 8).accuracy == 1.0
