@@ -33,8 +33,10 @@ def operand(label, default, key):
     """An operand from a number input, or a text input where a number input loses digits."""
     default = min(default, top)
     if width <= NUMBER_INPUT_BITS:
-        return int(st.number_input(label, 0, top, default, key=f"{key}_{width}", persist_state="session"))
-    text = st.text_input(label, str(default), key=f"{key}_{width}", persist_state="session").strip().replace("_", "")
+        return int(st.number_input(label, 0, top, default, key=f"{key}_{width}",
+                                   persist_state="session"))
+    text = st.text_input(label, str(default), key=f"{key}_{width}", persist_state="session")
+    text = text.strip().replace("_", "")
     try:
         value = int(text, 0) if text.lower().startswith(("0x", "0b")) else int(text)
     except ValueError:
@@ -74,7 +76,8 @@ if not wrong.any():
 else:
     st.error(t("calc_wrong", count=int(wrong.sum()), width=width), icon="❌")
 if a < b:
-    st.info(t("calc_negative", a=a, b=b, width=width, value=true_value, negative=a - b), icon="ℹ️")
+    st.info(t("calc_negative", a=a, b=b, width=width, value=true_value, negative=a - b),
+            icon="ℹ️")
 if width > train_bits:
     st.caption(t("calc_longer", width=width, bits=train_bits))
 

@@ -132,7 +132,8 @@ for kind, tab in zip(sweeps, st.tabs([t("in_sweep_seeds", count=SEEDS), t("in_sw
         values = [f if f is not None else iterations for f in result.first_perfect]
         text = [f"{f:,}" if f is not None else t("never") for f in result.first_perfect]
         x_title = {"seeds": t("seed"), "hidden": t("hidden"), "alpha": t("alpha")}[kind]
-        st.altair_chart(charts.bars(labels[kind], values, t("in_sweep_chart", every=result.checkpoint_every), x_title,
+        title = t("in_sweep_chart", every=result.checkpoint_every)
+        st.altair_chart(charts.bars(labels[kind], values, title, x_title,
                                     t("metric_first_perfect"), text=text,
                                     domain=(0, iterations)), width="stretch")
         st.dataframe([{x_title: label, t("metric_first_perfect"): txt,

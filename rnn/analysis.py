@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bits import subtract_bits, to_bits
-from .evaluate import (MAX_EXHAUSTIVE_BITS, all_pairs, correctness_grid, random_operands,
-                       score_all_pairs, score_random)
+from .bits import from_bits, subtract_bits, to_bits
+from .evaluate import (MAX_EXHAUSTIVE_BITS, all_pairs, correctness_grid, expected_bits,
+                       predict_bits, random_operands, score_all_pairs, score_random)
 from .model import INITIAL_HIDDEN, sigmoid
 
 EXHAUSTIVE_BITS = 8  # widths analysed on every pair; wider ones on SAMPLE random pairs
@@ -59,8 +59,6 @@ class SampledMap:
 
 def sampled_map(params, bits, count=SAMPLE, seed=0):
     """Random pairs a >= b for widths too wide to enumerate."""
-    from .bits import from_bits
-    from .evaluate import expected_bits, predict_bits
     a_bits, b_bits = random_operands(bits, count, np.random.default_rng(seed))
     right = predict_bits(params, a_bits, b_bits) == expected_bits(a_bits, b_bits)
     return SampledMap(bits, from_bits(a_bits), from_bits(b_bits), right.all(axis=1),

@@ -31,7 +31,7 @@ class TrainConfig:
     hidden: int = 16  # hidden units (the listing's hidden_dim)
     alpha: float = 0.9  # learning rate: each sample's summed update is added times alpha
     iterations: int = 10_000  # training samples, one SGD step each
-    sampling: str = "book"  # "book": the listing's swap quirk (a < b gives a - a); "fixed": real swap
+    sampling: str = "book"  # "book": the listing's swap quirk (a < b gives a - a); "fixed": swap
 
     def __post_init__(self):
         for name in ("seed", "bits", "hidden", "iterations"):

@@ -24,8 +24,10 @@ class FastKernel:
         self.hidden, self.steps = hidden, steps
         # C order on purpose: BLAS sums in another order on Fortran-ordered matrices, and
         # rnn.batch must match this kernel to the last bit
-        self.fwd = np.ascontiguousarray(-np.vstack([params.synapse_h, params.synapse_0]))  # (H + 2, H)
-        self.bwd = np.ascontiguousarray(np.vstack([params.synapse_h.T, params.synapse_1.T]))  # (H + 1, H)
+        self.fwd = np.ascontiguousarray(  # (H + 2, H)
+            -np.vstack([params.synapse_h, params.synapse_0]))
+        self.bwd = np.ascontiguousarray(  # (H + 1, H)
+            np.vstack([params.synapse_h.T, params.synapse_1.T]))
         self.rows = np.zeros((steps + 1, hidden + 2))  # (T + 1, H + 2) [h_t, a_t, b_t]
         self.rows[0, :hidden] = INITIAL_HIDDEN
         self.deltas = np.zeros((steps + 1, hidden + 1))  # (T + 1, H + 1) [delta_t, out_delta_t-1]

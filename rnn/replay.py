@@ -6,7 +6,7 @@ import numpy as np
 
 from .bits import subtract_bits, to_bits
 from .gradcheck import gradient_check
-from .model import Backward, Params, Trace, backward, forward, sgd_step
+from .model import Backward, Trace, backward, forward, sgd_step
 
 
 @dataclass
@@ -47,5 +47,3 @@ def check_gradients(params, a, b, bits):
     a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
     return gradient_check(params, a_bits, b_bits, subtract_bits(a_bits, b_bits)[0])
 
-
-__all__ = ["Params", "Replay", "check_gradients", "replay"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .batch import BatchTraining
-from .evaluate import random_operands, score_all_pairs, score_random, expected_bits, predict_bits
+from .evaluate import expected_bits, predict_bits, random_operands, score_all_pairs, score_random
 
 CHECKPOINTS = 40  # checkpoints per sweep run: the resolution of "first at 100 %"
 SCREEN_PAIRS = 512  # random pairs that screen a checkpoint before it is scored on all pairs
