@@ -20,3 +20,8 @@ def chart_rows(chart, layer=None):
         return data["values"]
     return next(pa.ipc.open_stream(d.data.data).read_all().to_pylist()
                 for d in proto.datasets if d.name == data["name"])
+
+
+def chart_titled(at, title):
+    """The Altair chart on the page whose title is `title`."""
+    return next(c for c in at.get("vega_lite_chart") if chart_spec(c).get("title") == title)

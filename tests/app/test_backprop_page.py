@@ -2,16 +2,12 @@ import numpy as np
 import pytest
 
 from rnn.replay import replay
-from tests.app.charts import chart_rows, chart_spec
+from tests.app.charts import chart_rows, chart_spec, chart_titled as chart
 
 
 @pytest.fixture
 def page(open_page):
     return lambda query=None: open_page("app_pages/backprop.py", query)
-
-
-def chart(at, title):
-    return next(c for c in at.get("vega_lite_chart") if chart_spec(c).get("title") == title)
 
 
 def test_default_problem_has_a_long_borrow_chain(page):

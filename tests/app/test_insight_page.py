@@ -2,16 +2,12 @@ import numpy as np
 import pytest
 
 from rnn.analysis import borrow_correlation
-from tests.app.charts import chart_rows, chart_spec
+from tests.app.charts import chart_rows, chart_titled as chart
 
 
 @pytest.fixture
 def page(open_page):
     return lambda query=None: open_page("app_pages/insight.py", query)
-
-
-def chart(at, title):
-    return next(c for c in at.get("vega_lite_chart") if chart_spec(c).get("title") == title)
 
 
 def test_book_model_is_right_everywhere(page):
