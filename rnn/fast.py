@@ -2,20 +2,47 @@
 
 The network is tiny (16 hidden units), so the time goes into NumPy call overhead, not arithmetic.
 This kernel keeps every buffer preallocated, calls NumPy as few times as the recurrence allows,
-and packs the weights so one matrix product does the work of two:
+and packs its arrays so that one call does the work of several:
 
-- forward: each row of `rows` is [h_t, a_t, b_t], and `fwd` is -[synapse_h; synapse_0], so one
-  product gives minus the pre-activation and the sigmoid 1 / (1 + exp(-z)) needs no negation;
-- backward: each row of `deltas` is [hidden_delta_{t+1}, output_delta_t], and `bwd` is
-  [synapse_h.T; synapse_1.T], so one product gives both parts of the hidden delta;
-- updates: rows[:T].T @ hidden_delta gives the updates of synapse_h and synapse_0 at once.
+- weights are kept negated: `fwd` = -[synapse_h; synapse_0] (H + 2, H) and `back` =
+  -[synapse_h, synapse_1] (H, H + 1). Negating is exact, so nothing is lost, and the sigmoid
+  1 / (1 + exp(-z)) needs no negation;
+- forward: row t of `rows` is [h_t, a_t, b_t], so one product gives minus the pre-activation,
+  written straight into row t + 1, where the sigmoid is taken in place over the whole row. The
+  two input slots of that row hold codes of the next step's bits, which the sigmoid turns into
+  exactly 1 and 0 (see `input_feed`);
+- backward: row t of `deltas` is [-hidden_delta_t, -output_delta_{t-1}] (deltas are kept
+  negated too), so one product with `back` gives both parts of the hidden delta, and the slope's
+  extra column of ones carries the output delta along;
+- updates: rows.T @ deltas gives the updates of all three matrices in one product, already
+  times the learning rate, which is folded into the output delta (the deltas are linear in it).
 
 Only the order in which sums are added differs from the readable path (weights agree to ~1e-12
-after the book's 10,000 iterations; see the tests).
+after the book's 10,000 iterations; see the tests). `rnn.batch` makes the very same calls on
+stacks of models, so that each model's weights match this kernel's to the last bit.
 """
 import numpy as np
 
 from .model import INITIAL_HIDDEN, Params
+
+
+# bit 0 and bit 1 as the sigmoid 1 / (1 + exp(z)) sees them: exp(inf) = inf gives exactly 0;
+# exp(-64) < 2**-54 vanishes next to 1 and gives exactly 1 (and -inf would take exp's slow path)
+_CODES = np.array([np.inf, -64.0])
+
+
+def input_feed(a_bits, b_bits):
+    """What is written into the input slots of `rows` per sample: bits (n, T, ...) of a and b ->
+    (n, T + 1, ..., 2). Row 0 holds step 0's bits; row t >= 1 holds step t's bits coded as
+    `_CODES`, which the sigmoid turns back into the bits; the last row (no next step) holds +inf,
+    hence zeros."""
+    count, steps = a_bits.shape[:2]
+    feed = np.empty((count, steps + 1, *a_bits.shape[2:], 2))
+    for slot, bits in enumerate((a_bits, b_bits)):
+        feed[:, 0, ..., slot] = bits[:, 0]
+        feed[:, 1:steps, ..., slot] = _CODES[bits[:, 1:]]
+    feed[:, steps] = np.inf
+    return feed
 
 
 class FastKernel:
@@ -26,78 +53,67 @@ class FastKernel:
         # rnn.batch must match this kernel to the last bit
         self.fwd = np.ascontiguousarray(  # (H + 2, H)
             -np.vstack([params.synapse_h, params.synapse_0]))
-        self.bwd = np.ascontiguousarray(  # (H + 1, H)
-            np.vstack([params.synapse_h.T, params.synapse_1.T]))
+        self.back = np.ascontiguousarray(  # (H, H + 1)
+            -np.hstack([params.synapse_h, params.synapse_1]))
         self.rows = np.zeros((steps + 1, hidden + 2))  # (T + 1, H + 2) [h_t, a_t, b_t]
         self.rows[0, :hidden] = INITIAL_HIDDEN
-        self.deltas = np.zeros((steps + 1, hidden + 1))  # (T + 1, H + 1) [delta_t, out_delta_t-1]
-        self.z = np.empty((steps, hidden))  # (T, H) scratch for the hidden pre-activations
-        self.back = np.empty((steps, hidden))  # (T, H) scratch for the summed parts
-        self.slope = np.empty((steps, hidden))  # (T, H)
+        self.deltas = np.zeros((steps + 1, hidden + 1))  # (T + 1, H + 1) negated deltas
+        self.slope = np.ones((steps, hidden + 1))  # (T, H + 1) minus the slope, then a 1
         self.z_out = np.empty(steps)  # (T,)
         self.error = np.empty(steps)  # (T,)
         self.out_slope = np.empty(steps)  # (T,)
-        self.update_in = np.empty((hidden + 2, hidden))  # (H + 2, H) [synapse_h; synapse_0] updates
-        self.update_out = np.empty((hidden, 1))  # (H, 1) synapse_1 update
+        self.update = np.empty((hidden + 2, hidden + 1))  # (H + 2, H + 1) all updates
 
     def params(self):
         hidden = self.hidden
         return Params(synapse_0=-self.fwd[hidden:], synapse_h=-self.fwd[:hidden],
-                      synapse_1=self.bwd[hidden][:, None].copy())
+                      synapse_1=-self.back[:, hidden:])
 
-    def train(self, inputs, targets, alpha, outputs):
-        """One SGD step per sample. inputs (n, T, 2), targets (n, T); writes outputs (n, T)."""
+    def train(self, feed, targets, alpha, outputs):
+        """One SGD step per sample. feed (n, T + 1, 2) from `input_feed`, targets (n, T); writes
+        outputs (n, T)."""
         # np.dot's C function itself, without the __array_function__ dispatch around it: the
         # dispatch costs 40 % of a 16 x 16 product, and these are plain ndarrays
         dot = getattr(np.dot, "__wrapped__", np.dot)
         matmul, exp, add, reciprocal = np.matmul, np.exp, np.add, np.reciprocal
-        subtract, multiply, negative = np.subtract, np.multiply, np.negative
+        subtract, multiply = np.subtract, np.multiply
         hidden, steps = self.hidden, self.steps
-        fwd, bwd, rows, deltas = self.fwd, self.bwd, self.rows, self.deltas
+        fwd, back, rows, deltas, update = self.fwd, self.back, self.rows, self.deltas, self.update
         z_out, error, out_slope = self.z_out, self.error, self.out_slope
-        slope, update_in, update_out = self.slope, self.update_in, self.update_out
-        w_out = bwd[hidden]  # synapse_1 as a vector (H,), a view
-        w_rec_t = bwd[:hidden]  # synapse_h.T, a view
-        update_rec_t = update_in[:hidden].T  # (H, H) the synapse_h.T update, a view
-        bits_in = rows[:steps, hidden:]  # (T, 2)
+        slots = rows[:, hidden:]  # (T + 1, 2) the input slots
         states = rows[1:, :hidden]  # (T, H) h_1 .. h_T
-        rows_in = rows[:steps].T  # (H + 2, T)
-        hidden_deltas = deltas[:steps, :hidden]  # (T, H)
-        out_deltas = deltas[1:, hidden]  # (T,) output delta of step t sits in row t + 1
-        out_deltas_col = deltas[1:, hidden:]  # (T, 1) the same, as a column
-        w_out_col = w_out[:, None]  # (H, 1) view
-        states_t = states.T  # (H, T)
-        ones_h, ones_t, ones_th = np.ones(hidden), np.ones(steps), np.ones((steps, hidden))
-        rate = np.float64(alpha)
-        forward_steps = [(rows[t], self.z[t], rows[t + 1, :hidden]) for t in range(steps)]
-        backward_steps = [(deltas[t + 1], self.back[t], slope[t], deltas[t, :hidden])
+        slope = self.slope[:, :hidden]  # (T, H)
+        out_deltas = deltas[1:, hidden]  # (T,) the output delta of step t sits in row t + 1
+        w_out = back[:, hidden:]  # (H, 1) -synapse_1, a view
+        update_in, update_back = update[:, :hidden], update[:hidden]  # views
+        rows_t = rows.T  # (H + 2, T + 1)
+        ones_row, ones_t = np.ones(hidden + 2), np.ones(steps)
+        rate = np.full(steps, alpha, dtype=np.float64)
+        forward_steps = [(rows[t], rows[t + 1, :hidden], rows[t + 1]) for t in range(steps)]
+        backward_steps = [(deltas[t + 1], deltas[t, :hidden], deltas[t], self.slope[t])
                           for t in reversed(range(steps))]
-        for j in range(len(inputs)):
-            bits_in[...] = inputs[j]
-            for row, z, h_next in forward_steps:
+        for j in range(len(feed)):
+            slots[...] = feed[j]
+            for row, z, row_next in forward_steps:
                 dot(row, fwd, z)  # -(x_t @ synapse_0 + h_t @ synapse_h)
-                exp(z, z)
-                add(z, ones_h, z)
-                reciprocal(z, h_next)  # h_{t+1} = sigmoid(...)
+                exp(row_next, row_next)
+                add(row_next, ones_row, row_next)
+                reciprocal(row_next, row_next)  # [h_{t+1} = sigmoid(...), a_{t+1}, b_{t+1}]
             output = outputs[j]
-            dot(states, w_out, z_out)
-            negative(z_out, z_out)
+            matmul(states, w_out, z_out[:, None])  # -(h_{t+1} @ synapse_1), as rnn.batch does
             exp(z_out, z_out)
             add(z_out, ones_t, z_out)
             reciprocal(z_out, output)  # out_t = sigmoid(h_{t+1} @ synapse_1)
-            subtract(targets[j], output, error)
+            subtract(output, targets[j], error)  # minus the listing's layer_2_error
+            multiply(error, rate, error)  # times alpha, carried by every delta into the update
             subtract(ones_t, output, out_slope)
             multiply(out_slope, output, out_slope)
-            multiply(error, out_slope, out_deltas)  # layer_2_delta
-            subtract(ones_th, states, slope)
-            multiply(slope, states, slope)
-            for row, back, slope_t, delta_t in backward_steps:
-                dot(row, bwd, back)  # delta_{t+1} @ synapse_h.T + out_delta_t * synapse_1.T
-                multiply(back, slope_t, delta_t)  # layer_1_delta
-            dot(rows_in, hidden_deltas, update_in)
-            multiply(update_in, rate, update_in)
-            subtract(fwd, update_in, fwd)  # fwd holds minus the weights
-            matmul(states_t, out_deltas_col, update_out)  # as rnn.batch does, to the last bit
-            multiply(update_out, rate, update_out)
-            add(w_out_col, update_out, w_out_col)
-            add(w_rec_t, update_rec_t, w_rec_t)  # synapse_h.T takes the same update
+            multiply(error, out_slope, out_deltas)  # -layer_2_delta
+            subtract(states, ones_row[:hidden], slope)
+            multiply(slope, states, slope)  # -(h * (1 - h)), exactly
+            for future, z, delta, slope_t in backward_steps:
+                dot(back, future, z)  # synapse_h @ delta_{t+1} + synapse_1 * out_delta_t
+                multiply(delta, slope_t, delta)  # [-layer_1_delta, -out_delta_{t-1} * 1]
+            matmul(rows_t, deltas, update)  # minus alpha times every update, as rnn.batch does
+            add(fwd, update_in, fwd)  # the weights are kept negated
+            add(back, update_back, back)

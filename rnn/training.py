@@ -13,7 +13,7 @@ import numpy as np
 from . import bits as bitops
 from .config import TrainConfig
 from .data import draw_problems
-from .fast import FastKernel
+from .fast import FastKernel, input_feed
 from .model import backward, forward, init_params, sgd_step
 
 MAX_SNAPSHOTS = 200  # snapshots kept per run, whatever its length
@@ -117,7 +117,8 @@ class Training:
             self._snapshots.append(self.params())
 
     def _train(self, inputs, target, outputs):
-        """One SGD step per sample, on either path. inputs (n, T, 2), target (n, T)."""
+        """One SGD step per sample, on either path. inputs (n, T, 2) bits for the readable path,
+        or the fast kernel's `input_feed`; target (n, T)."""
         if self._kernel:
             self._kernel.train(inputs, target, self.config.alpha, outputs)
             return
@@ -132,7 +133,10 @@ class Training:
         a_bits, b_bits = bitops.to_bits(a, steps), bitops.to_bits(b, steps)  # (n, T)
         target = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, T)
         outputs = np.empty((count, steps))  # (n, T)
-        inputs = np.stack([a_bits, b_bits], axis=2).astype(np.float64)  # (n, T, 2)
+        if self._kernel:
+            inputs = input_feed(a_bits, b_bits)  # (n, T + 1, 2)
+        else:
+            inputs = np.stack([a_bits, b_bits], axis=2).astype(np.float64)  # (n, T, 2)
         # train segment by segment, keeping a snapshot at every multiple of snapshot_every
         cuts = range(-self.iteration % self.snapshot_every or self.snapshot_every, count,
                      self.snapshot_every)
@@ -155,11 +159,12 @@ class Training:
 
 
 def overall_errors(target, outputs):
-    """The listing's overallError per sample: |target - output| added step by step. (n,)"""
-    absolute = np.abs(target - outputs)  # (n, T)
-    total = np.zeros(len(absolute))
-    for t in range(absolute.shape[1]):
-        total += absolute[:, t]
+    """The listing's overallError per sample: |target - output| added step by step.
+    (..., T) -> (...)"""
+    absolute = np.abs(target - outputs)  # (..., T)
+    total = np.zeros(absolute.shape[:-1])
+    for t in range(absolute.shape[-1]):
+        total += absolute[..., t]
     return total
 
 

@@ -55,3 +55,15 @@ def test_configs_must_share_bits_and_iterations():
     """A batch runs one loop: widths or lengths that differ are refused."""
     with pytest.raises(ValueError):
         train_batch([TrainConfig(bits=8), TrainConfig(bits=9)])
+
+
+def test_every_hidden_size_alone_or_side_by_side():
+    """From 4 hidden units up the batch is exact; at 2 and 3, BLAS adds the forward product in
+    another order (a strided matrix), and the weights agree to rounding."""
+    for hidden in (1, 2, 3, 4, 5, 7, 12, 17, 24):
+        configs = [TrainConfig(seed=s, hidden=hidden, bits=6, iterations=400) for s in range(3)]
+        for config, params in zip(configs, train_batch(configs).params):
+            if hidden in (2, 3):
+                assert gap(params, train(config).params) < 1e-12
+            else:
+                assert gap(params, train(config).params) == 0.0

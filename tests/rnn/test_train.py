@@ -5,6 +5,7 @@ import pytest
 
 from rnn import TrainConfig, Training, train
 from rnn.cli import format_entry
+from rnn.fast import input_feed
 
 BOOK_LOG = (Path(__file__).parent / "book-log.txt").read_text(encoding="utf-8")
 
@@ -103,3 +104,16 @@ def test_divergence_is_detected(monkeypatch):
     result = train(TrainConfig(iterations=5000))
     assert result.status == "diverged"
     assert 0 < result.iterations_done < 5000 and len(result.errors) == result.iterations_done
+
+
+def test_input_codes_become_exactly_the_bits():
+    """The fast kernel writes the next step's bits as codes that its sigmoid turns into exactly
+    1.0 and 0.0; the first step's bits go in as they are, and the last row is all zeros."""
+    a_bits = np.array([[1, 0, 1, 1]], dtype=np.uint8)
+    b_bits = np.array([[0, 1, 1, 0]], dtype=np.uint8)
+    feed = input_feed(a_bits, b_bits)[0]  # (T + 1, 2)
+    with np.errstate(over="ignore"):
+        seen = 1 / (1 + np.exp(feed[1:]))
+    np.testing.assert_array_equal(feed[0], [1, 0])
+    np.testing.assert_array_equal(seen[:-1], np.stack([a_bits[0, 1:], b_bits[0, 1:]], axis=1))
+    np.testing.assert_array_equal(seen[-1], [0, 0])
