@@ -76,24 +76,33 @@ def correctness_grid(params, bits, keep=None):
 
     Returns a bool array (bits, 2**bits, 2**bits): [t, a, b] is True when output bit t is right.
     Step t only sees the low t + 1 bits of a and b, so the net runs once per distinct low part:
-    4**(t + 1) states at step t instead of 4**bits, the same arithmetic as `predict_proba`.
-    `keep` silences hidden units as in `predict_proba`.
+    4**(t + 1) states at step t instead of 4**bits, the same arithmetic as `predict_proba`, done
+    in place in two buffers (fresh arrays of this size would cost more in page faults than in
+    arithmetic). `keep` silences hidden units as in `predict_proba`.
     """
     if not 1 <= bits <= MAX_EXHAUSTIVE_BITS:
         raise ValueError(f"all pairs are enumerated up to {MAX_EXHAUSTIVE_BITS} bits")
-    size = 2**bits
+    size, hidden = 2**bits, params.hidden
     inputs = np.array([[[a, b] for b in (0, 1)] for a in (0, 1)], dtype=np.float64)  # (2, 2, 2)
     from_input = inputs @ params.synapse_0  # (2, 2, H): a_t, b_t -> x_t @ synapse_0
-    states = np.full((1, 1, params.hidden), INITIAL_HIDDEN)  # (2**t, 2**t, H) by low parts
+    states_buffer = np.empty(size * size * hidden)
+    recurrent_buffer = np.empty(size * size * hidden // 4)
+    states = np.full((1, 1, hidden), INITIAL_HIDDEN)  # (2**t, 2**t, H) by low parts
     right = np.empty((bits, size, size), dtype=bool)
     for t in range(bits):
         low = 2**t
-        recurrent = states @ params.synapse_h  # (low, low, H)
+        recurrent = recurrent_buffer[:low * low * hidden].reshape(low, low, hidden)
+        np.matmul(states, params.synapse_h, out=recurrent)
         # new index a = a_t * low + a_low: axes (a_t, a_low, b_t, b_low)
-        states = sigmoid(from_input[:, None, :, None, :] + recurrent[None, :, None, :, :])
-        states = states.reshape(2 * low, 2 * low, params.hidden)
+        z = states_buffer[:4 * low * low * hidden].reshape(2, low, 2, low, hidden)
+        np.add(from_input[:, None, :, None, :], recurrent[None, :, None, :, :], out=z)
+        np.negative(z, out=z)  # sigmoid(z) = 1 / (1 + exp(-z)), as model.sigmoid has it
+        np.exp(z, out=z)
+        np.add(1, z, out=z)
+        np.divide(1, z, out=z)
+        states = z.reshape(2 * low, 2 * low, hidden)
         if keep is not None:
-            states = states * keep
+            np.multiply(states, keep, out=states)
         bit = sigmoid(states @ params.synapse_1)[..., 0] > 0.5  # (2 low, 2 low)
         values = np.arange(2 * low)
         expected = ((values[:, None] - values[None, :]) >> t) & 1  # bit t of a - b
@@ -103,8 +112,12 @@ def correctness_grid(params, bits, keep=None):
 
 def score_all_pairs(params, bits, keep=None):
     """Exact-match accuracy over all 2**(bits - 1) * (2**bits + 1) pairs a >= b."""
-    right = correctness_grid(params, bits, keep)[:, *np.tril_indices(2**bits)]  # (bits, pairs)
-    return Score(right.shape[1], bits, int(right.all(axis=0).sum()), right.mean(axis=1), True)
+    right = correctness_grid(params, bits, keep)  # (bits, a, b)
+    ordered = np.tri(2**bits, dtype=bool)  # a >= b
+    pairs = int(ordered.sum())
+    correct = int(np.logical_and(right.all(axis=0), ordered).sum())
+    per_bit = np.logical_and(right, ordered).sum(axis=(1, 2)) / pairs
+    return Score(pairs, bits, correct, per_bit, True)
 
 
 def random_operands(bits, count, rng):
