@@ -119,7 +119,8 @@ for kind, tab in zip(sweeps, st.tabs([t("in_sweep_seeds", count=SEEDS), t("in_sw
         result = peek(sweep_store(), tuple(configs))
         if result is None and st.button(t("in_sweep_run", count=len(configs)),
                                         key=f"sweep_{kind}"):
-            result = get_sweep(configs)
+            if get_sweep(configs) is not None:
+                st.rerun()  # draw the result without the button that asked for it
         if result is None:
             st.caption(t("in_sweep_hint"))
             continue
