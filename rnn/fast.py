@@ -17,9 +17,11 @@ and packs its arrays so that one call does the work of several:
 - updates: rows.T @ deltas gives the updates of all three matrices in one product, already
   times the learning rate, which is folded into the output delta (the deltas are linear in it).
 
-Only the order in which sums are added differs from the readable path (weights agree to ~1e-12
-after the book's 10,000 iterations; see the tests). `rnn.batch` makes the very same calls on
-stacks of models, so that each model's weights match this kernel's to the last bit.
+Only rounding differs from the readable path (sums are added in another order, and alpha scales
+the deltas rather than their sums): the weights agree to ~1e-12 after the book's 10,000
+iterations (see the tests). `rnn.batch` makes the very same calls on
+stacks of models, so that each model's weights match this kernel's to the last bit (from 4
+hidden units up; see rnn.batch).
 """
 import numpy as np
 
