@@ -112,15 +112,21 @@ sweeps = {
 }
 labels = {"seeds": [c.seed for c in sweeps["seeds"]], "hidden": list(HIDDEN_SIZES),
           "alpha": list(RATES)}
-for kind, tab in zip(sweeps, st.tabs([t("in_sweep_seeds", count=SEEDS), t("in_sweep_hidden"),
-                                      t("in_sweep_alpha")])):
+# stateful tabs: a sweep's button reruns the page, and plain tabs would then fall back to the
+# first one, hiding the result just asked for; only the open tab's content is drawn
+tabs = st.tabs([t("in_sweep_seeds", count=SEEDS), t("in_sweep_hidden"), t("in_sweep_alpha")],
+               key="sweep_tab", on_change="rerun")
+for kind, tab in zip(sweeps, tabs):
+    if not tab.open:
+        continue
     with tab:
         configs = sweeps[kind]
         result = peek(sweep_store(), tuple(configs))
-        if result is None and st.button(t("in_sweep_run", count=len(configs)),
-                                        key=f"sweep_{kind}"):
-            if get_sweep(configs) is not None:
-                st.rerun()  # draw the result without the button that asked for it
+        slot = st.empty()
+        if result is None and slot.button(t("in_sweep_run", count=len(configs)),
+                                          key=f"sweep_{kind}"):
+            result = get_sweep(configs)
+            slot.empty()  # the result takes the place of the button that asked for it
         if result is None:
             st.caption(t("in_sweep_hint"))
             continue

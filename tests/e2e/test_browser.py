@@ -117,6 +117,29 @@ def test_insight_page_draws_its_charts(page, app_url):
     assert page.get_by_text("All 32,896 problems are exactly right.").count() == 1
 
 
+def test_a_sweep_in_another_tab_shows_its_result_there(page, app_url):
+    """A sweep started from the third tab shows its result in that tab, without its button (plain
+    tabs used to fall back to the first tab on the rerun, hiding the result); the tabs survive a
+    change of language."""
+    page.goto(f"{app_url}/insight?lang=en&iterations=2000")
+    wait_for_script(page)
+    wait_for_charts(page, 7)
+    rates = page.get_by_role("tab", name="Learning rates")
+    rates.click()
+    wait_for_script(page)
+    page.get_by_role("button", name="Train these 7 nets").click()
+    expect(metric_value(page, "Nets that got everything right")).to_have_text(
+        re.compile(r"^\d / 7$"), timeout=60_000)
+    expect(rates).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("button", name="Train these 7 nets")).to_have_count(0)
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    expect(page.get_by_role("heading", name="5. 换种子、换大小、换学习速率")).to_be_visible()
+    wait_for_script(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.get_by_role("tab", name="学习速率").click()
+    expect(metric_value(page, "全部算对的网络")).to_have_text(re.compile(r"^\d / 7$"))
+
+
 def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
     """Weights saved by `python -m rnn --save` are taken on upload; a bad file gets a message."""
     import subprocess
