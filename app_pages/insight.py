@@ -82,7 +82,10 @@ with right:
     target, borrow = subtract_bits(a_bits, b_bits)
     trace = forward(params, a_bits, b_bits, target)
     st.altair_chart(charts.neuron_chart(trace.hidden[1:, best], borrow, best), width="stretch")
-st.markdown(t("in_neuron_text", unit=best, r=correlation[best]))
+r = float(correlation[best])
+verdict = ("in_neuron_none" if abs(r) < 0.5 else "in_neuron_partial" if abs(r) < 0.9
+           else "in_neuron_flag" if r > 0 else "in_neuron_flag_inverted")
+st.markdown(t("in_neuron_text", unit=best, r=r, verdict=t(verdict)))
 ablated = derived(model, "ablation", lambda: analysis.ablation(params, bits))
 st.altair_chart(charts.bars(list(range(config.hidden)), ablated, t("in_ablation_title"),
                             t("axis_unit"), t("axis_accuracy"), highlight=int(ablated.argmin()),

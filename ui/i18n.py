@@ -346,11 +346,21 @@ CATALOGUE = {
     "neuron_borrow": {"zh": "真实借位", "en": "true borrow"},
     "chart_neuron_title": {"zh": "相关性最强的神经元,逐位看", "en": "The most correlated unit, "
                                                                "step by step"},
-    "in_neuron_text": {"zh": "在全部题目和每一步上,神经元 {unit} 与真实借位的相关系数是 {r:.2f}:"
-                             "它几乎就是一个“借位标志”。右图可以换一道题看看。",
+    "in_neuron_text": {"zh": "在全部题目和每一步上,神经元 {unit} 与真实借位的相关系数是 {r:.2f}:{verdict}"
+                             "右图可以换一道题看看。",
                        "en": "Over every problem and every step, unit {unit} correlates {r:.2f} "
-                             "with the true borrow: it is almost a borrow flag. Try another "
-                             "problem on the right."},
+                             "with the true borrow: {verdict} Try another problem on the right."},
+    # the verdict on the best unit's correlation r: |r| >= 0.9, >= 0.5, below
+    "in_neuron_flag": {"zh": "它几乎就是一个“借位标志”。", "en": "it is almost a borrow flag."},
+    "in_neuron_flag_inverted": {"zh": "它几乎就是一个反过来的“借位标志”(有借位时低,没有时高)。",
+                                "en": "it is almost a borrow flag, upside down (low when there "
+                                      "is a borrow, high when there is none)."},
+    "in_neuron_partial": {"zh": "它只部分地跟着借位走:借位分散在几个神经元里,或者还没学好。",
+                          "en": "it follows the borrow only in part: the borrow is spread over "
+                                "several units, or not learned yet."},
+    "in_neuron_none": {"zh": "没有哪个神经元明显跟着借位走:这个网络还没学会记住借位。",
+                       "en": "no unit clearly follows the borrow: this net has not learned to "
+                             "keep it."},
     "in_ablation_title": {"zh": "逐个关掉一个神经元后的准确率(虚线:不关时)",
                           "en": "Accuracy with one unit silenced at a time (dashed: none "
                                 "silenced)"},

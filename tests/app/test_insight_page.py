@@ -31,6 +31,20 @@ def test_borrow_neuron_is_the_core_s(page):
     assert [row["current"] for row in rows].index(True) == int(np.abs(shown).argmax())
 
 
+def test_the_borrow_verdict_follows_the_correlation(page):
+    """The sentence under the neuron charts says "almost a borrow flag" only when the best unit's
+    |r| >= 0.9; the 12-bit net of 5,000 iterations has r = -0.73: "only in part"."""
+    book = " ".join(m.value for m in page().markdown)
+    assert "correlates 0.98 with the true borrow: it is almost a borrow flag." in book
+    wide = page({"bits": "12", "iterations": "5000"})
+    r = borrow_correlation(wide.session_state["model"].params, 12)
+    best = float(r[np.abs(r).argmax()])
+    assert 0.5 <= abs(best) < 0.9
+    text = " ".join(m.value for m in wide.markdown)
+    assert f"correlates {best:.2f} with the true borrow: it follows the borrow only in part" in text
+    assert "almost a borrow flag" not in text
+
+
 def test_undertrained_model_shows_wrong_pairs(page):
     """A short run leaves wrong problems: they are counted and the hardest listed."""
     at = page({"iterations": "1500"})

@@ -1,0 +1,28 @@
+"""The one catalogue of user-visible strings: both languages for every entry, the same
+placeholders in both, and every key the code names exists."""
+import re
+import string
+from pathlib import Path
+
+from ui.i18n import CATALOGUE
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = [REPO / "streamlit_app.py", *sorted((REPO / "app_pages").glob("*.py")),
+           *sorted((REPO / "ui").glob("*.py"))]
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_entry_has_both_languages_with_the_same_placeholders():
+    for key, entry in CATALOGUE.items():
+        assert set(entry) == {"zh", "en"}, key
+        assert placeholders(entry["zh"]) == placeholders(entry["en"]), key
+
+
+def test_every_key_named_in_the_code_exists():
+    named = {key for path in SOURCES
+             for key in re.findall(r"\bt\(\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8"))}
+    assert len(named) > 100  # the pattern does find the calls
+    assert named - set(CATALOGUE) == set()
