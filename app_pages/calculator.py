@@ -30,8 +30,11 @@ top = 2**width - 1
 
 
 def operand(label, default, key):
-    """An operand from a number input, or a text input where a number input loses digits."""
-    default = min(default, top)
+    """An operand from a number input, or a text input where a number input loses digits.
+    `default` is an 8-bit number; narrower widths get it scaled down (200 - 57 at 8 bits is
+    12 - 3 at 4 bits, still a problem with borrows, where clamping would give 15 - 15)."""
+    if top < 255:
+        default = round(default * top / 255)
     if width <= NUMBER_INPUT_BITS:
         return int(st.number_input(label, 0, top, default, key=f"{key}_{width}",
                                    persist_state="session"))

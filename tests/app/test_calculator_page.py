@@ -30,6 +30,15 @@ def test_default_problem(calc):
     assert at.success[0].value == "Exactly right: 200 − 57 = 143"
 
 
+def test_narrow_widths_get_a_scaled_default_problem(calc):
+    """At 4 bits the default problem is 200 − 57 scaled down, 12 − 3 (borrows included), not
+    both operands clamped to 15."""
+    at = calc({"bits": "4", "iterations": "3000"})
+    assert at.number_input(key="calc_a_4").value == 12
+    assert at.number_input(key="calc_b_4").value == 3
+    assert metrics(at)["True answer"] == "9"
+
+
 def test_typed_operands(calc):
     """Typing new operands answers at once."""
     at = calc()
