@@ -117,6 +117,11 @@ def probability_chart(proba_msb_first, truth_msb_first):
     return (bars + half).properties(title=t("chart_probability_title"), height=260)
 
 
+def text_length(text, font_size=11):
+    """About how many pixels `text` takes at `font_size` (CJK characters are square)."""
+    return int(sum(font_size if ord(c) >= 0x2E80 else font_size * 0.6 for c in text)) + 10
+
+
 def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=None,
             row_labels=None, column_labels=None, height=None, show_values=False, domain=(0, 1)):
     """A matrix as coloured cells: rows down, columns across. Diverging colours (blue below 0,
@@ -139,6 +144,8 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
               axis=alt.Axis(labelLimit=260))
     cell = 28 if show_values else 16 if rows > 6 else 26
     plot_height = min(cell * rows, 400) if height is None else height
+    if row_title:  # room for the row title written upright, else Vega-Lite squeezes the plot
+        plot_height = max(plot_height, text_length(row_title))
     # a colour bar longer than the plot squeezes it: small maps show their values as tooltips
     legend = alt.Legend(gradientLength=min(plot_height, 200), gradientThickness=10) \
         if plot_height >= 100 else None

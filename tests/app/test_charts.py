@@ -1,0 +1,15 @@
+"""Chart layout rules that a screenshot found broken."""
+import numpy as np
+
+from ui import charts
+
+
+def test_a_small_heatmap_leaves_room_for_its_upright_row_title():
+    """A 2 x 2 heatmap (2 hidden units) used to get 52 px of plot under a 150 px upright row
+    title, and Vega-Lite squeezed the plot to nothing; now the plot is at least as tall as the
+    title is long, in either language."""
+    for title in ("from unit (previous step)", "来自哪个神经元(上一步)"):
+        chart = charts.heatmap(np.ones((2, 2)), "update", title, "to unit")
+        assert chart.height - 110 >= charts.text_length(title) > 2 * 26
+    wide = charts.heatmap(np.ones((16, 16)), "update", "from unit (previous step)", "to unit")
+    assert wide.height == 16 * 16 + 110  # big enough already: unchanged
