@@ -253,13 +253,20 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     x = alt.X("label:N", title=x_title, sort=[str(label) for label in labels],
               axis=alt.Axis(labelAngle=0))
     base = alt.Chart(table(data)).encode(x)
+    upright = text is not None and len(labels) > 12  # side by side, the texts would overlap
+    if upright:  # headroom above the tallest bar for its upright text
+        low, high = domain if domain else (min(0.0, *values), max(0.0, *values))
+        domain, height = (low, high + (high - low) * 0.45), max(height, 300)
     layers = [base.mark_bar().encode(
         alt.Y("value:Q", title=y_title, axis=axis,
               scale=alt.Scale(domain=list(domain)) if domain else alt.Scale()),
         color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
         tooltip=[alt.Tooltip("label:N", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=".2%" if percent else ".4g")])]
-    if text is not None:
+    if upright:
+        layers.append(base.mark_text(angle=270, align="left", baseline="middle", dy=-4,
+                                     fontSize=10).encode(y="value:Q", text="text:N"))
+    elif text is not None:
         layers.append(base.mark_text(dy=-7, fontSize=11).encode(y="value:Q", text="text:N"))
     if baseline is not None:
         layers.append(alt.Chart(table([{"y": float(baseline)}])).mark_rule(

@@ -13,3 +13,18 @@ def test_a_small_heatmap_leaves_room_for_its_upright_row_title():
         assert chart.height - 110 >= charts.text_length(title) > 2 * 26
     wide = charts.heatmap(np.ones((16, 16)), "update", "from unit (previous step)", "to unit")
     assert wide.height == 16 * 16 + 110  # big enough already: unchanged
+
+
+def test_many_bars_write_their_texts_upright_with_headroom():
+    """32 sweep bars: texts upright (side by side they overlapped), the scale extended above the
+    tallest bar so that its text fits; a few bars keep level texts and the domain given."""
+    labels, values = list(range(32)), [3000.0] * 32
+    many = charts.bars(labels, values, "t", "seed", "iteration", text=["not reached"] * 32,
+                       domain=(0, 3000)).to_dict()
+    text_layer = many["layer"][1]
+    assert text_layer["mark"]["angle"] == 270
+    assert many["layer"][0]["encoding"]["y"]["scale"]["domain"][1] > 3000
+    few = charts.bars(labels[:7], values[:7], "t", "size", "iteration", text=["x"] * 7,
+                      domain=(0, 3000)).to_dict()
+    assert "angle" not in few["layer"][1]["mark"]
+    assert few["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 3000]
