@@ -19,9 +19,8 @@ and packs its arrays so that one call does the work of several:
 
 Only rounding differs from the readable path (sums are added in another order, and alpha scales
 the deltas rather than their sums): the weights agree to ~1e-12 after the book's 10,000
-iterations (see the tests). `rnn.batch` makes the very same calls on
-stacks of models, so that each model's weights match this kernel's to the last bit (from 4
-hidden units up; see rnn.batch).
+iterations (see the tests). `rnn.batch` makes the very same calls on stacks of models, so that
+each model's weights match this kernel's to the last bit (from 4 hidden units up; see rnn.batch).
 """
 import numpy as np
 
