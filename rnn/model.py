@@ -1,8 +1,8 @@
 """The book's 2-H-1 recurrent network, one sample at a time, written to be read.
 
-Names: the code says `w_in`, `w_rec`, `w_out` for the book's synapse_0, synapse_h, synapse_1;
-`hidden` for layer_1; `output` for layer_2; `output_delta` and `hidden_delta` for layer_2_delta
-and layer_1_delta. Arrays are least significant bit first, so time step t reads bit t.
+Names: the weights keep the book's names, synapse_0, synapse_h and synapse_1 (WEIGHT_NAMES);
+the code says `hidden` for layer_1, `output` for layer_2, `output_delta` and `hidden_delta` for
+layer_2_delta and layer_1_delta. Arrays are least significant bit first, so time step t reads bit t.
 
 The network: h_0 = 0.1 everywhere; h_{t+1} = sigmoid(x_t @ synapse_0 + h_t @ synapse_h);
 out_t = sigmoid(h_{t+1} @ synapse_1); no biases. Training minimises L = 1/2 * sum_t (y_t - out_t)^2;
@@ -14,6 +14,7 @@ import numpy as np
 
 INITIAL_HIDDEN = 0.1  # the listing's first layer_1_values entry
 INIT_SCALE = 0.05  # initial weights are uniform in [-INIT_SCALE, INIT_SCALE)
+WEIGHT_NAMES = ("synapse_0", "synapse_h", "synapse_1")  # the book's names, in Params' order
 
 
 def sigmoid(x):
@@ -39,8 +40,7 @@ class Params:
         return Params(self.synapse_0.copy(), self.synapse_h.copy(), self.synapse_1.copy())
 
     def as_dict(self):
-        return {"synapse_0": self.synapse_0, "synapse_h": self.synapse_h,
-                "synapse_1": self.synapse_1}
+        return {name: getattr(self, name) for name in WEIGHT_NAMES}
 
 
 def init_params(hidden, random_state):

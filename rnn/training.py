@@ -102,6 +102,12 @@ class Training:
         self.seconds += time.perf_counter() - started
         return self.iteration - start_iteration
 
+    def drain_log(self):
+        """The log entries made since the last call, handed over and forgotten here (a caller that
+        prints the log as it is made keeps memory bounded this way)."""
+        entries, self._log = self._log, []
+        return entries
+
     def cancel(self):
         if self.status == "running":
             self.status = "cancelled"
