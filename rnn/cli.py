@@ -1,21 +1,38 @@
-"""`python -m rnn`: train as the listing does and print its log, byte for byte at its settings."""
+"""`python -m rnn`: train as the listing does and print its log as it is made, byte for byte the
+book's at the book's settings."""
 import argparse
 import math
+import os
 import sys
 
 import numpy as np
 
 from .bits import from_bits, msb_first
 from .config import LIMITS, SAMPLINGS, ConfigError, TrainConfig
-from .training import train
+from .training import Training
 
 EVALUATION_WIDTHS = (16, 32, 64, 128)
+WRITE_EVERY = 1000  # iterations trained between two writes of the log, each write flushed
+
+DESCRIPTION = (
+    "Train the book's subtraction RNN and print its log (总误差, Pred, True, a - b = out) every "
+    "--every iterations, as it is made. By default training runs on the fast path "
+    "(rnn/fast.py), which prints the book's log byte for byte at the book's settings; it adds its "
+    "sums in another order than the listing, and in long runs at other settings the rounding "
+    "differences can grow until the log differs from the listing's. --readable trains on the "
+    "readable path instead (rnn.model's forward and backward, one sample at a time, computed as "
+    "the listing does), which is slower.")
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message):
         """One line, status 2, no usage dump and never a traceback."""
         self.exit(2, f"python -m rnn: {message} (see python -m rnn --help)\n")
+
+    def print_help(self, file=None):
+        """The help, with what the output's encoding cannot show replaced."""
+        file = file or sys.stdout
+        file.write(printable(self.format_help(), file))
 
 
 def whole(low, high):
@@ -42,10 +59,15 @@ def learning_rate(text):
     return value
 
 
+def file_path(text):
+    if not text:
+        raise argparse.ArgumentTypeError(f"expected a file path, got {text!r}")
+    return text
+
+
 def build_parser():
     defaults = TrainConfig()
-    parser = Parser(prog="python -m rnn", description="Train the book's subtraction RNN and print "
-                    "its log (总误差, Pred, True, a - b = out) every --every iterations.")
+    parser = Parser(prog="python -m rnn", description=DESCRIPTION)
     parser.add_argument("--seed", type=whole(*LIMITS["seed"]), default=defaults.seed)
     parser.add_argument("--alpha", type=learning_rate, default=defaults.alpha,
                         help="learning rate")
@@ -59,10 +81,21 @@ def build_parser():
                         help="book: the listing's swap quirk (a < b becomes a - a); fixed: a swap")
     parser.add_argument("--every", type=whole(1, LIMITS["iterations"][1]), default=800,
                         help="print the log at iterations j with j %% every == 0")
-    parser.add_argument("--save", metavar="PATH", help="write the trained weights to an .npz")
+    parser.add_argument("--readable", action="store_true",
+                        help="train on the readable path (rnn.model, sample by sample, as the "
+                             "listing computes) instead of the fast path")
+    parser.add_argument("--save", metavar="PATH", type=file_path,
+                        help="write the trained weights to an .npz")
     parser.add_argument("--evaluate", action="store_true",
                         help="after the log, print accuracy on all pairs and on wider operands")
     return parser
+
+
+def printable(text, stream):
+    """`text` with the characters `stream`'s encoding cannot encode replaced (by "?"), so that an
+    output in a legacy encoding (cp1252 on Windows when redirected) shows the log, not an error."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return text.encode(encoding, "replace").decode(encoding)
 
 
 def format_entry(entry):
@@ -80,28 +113,63 @@ def format_score(result):
             f"{result.accuracy:.2%}\n")
 
 
+def print_log_as_made(training, stream):
+    """Train to the end, writing (and flushing) the log entries of every WRITE_EVERY iterations as
+    soon as they are made: the log appears while training runs, and no more than one write's
+    entries are ever held."""
+    while not training.done:
+        training.run(WRITE_EVERY)
+        entries = training.drain_log()
+        if entries:
+            stream.write(printable("".join(format_entry(entry) for entry in entries), stream))
+            stream.flush()
+
+
+def print_outcome(training, evaluate, stream):
+    """After the log: a line saying training diverged, or the accuracy lines if asked for."""
+    if training.status == "diverged":
+        stream.write(f"training diverged at iteration {training.iteration:,}: the weights are no "
+                     "longer finite numbers; try a smaller --alpha\n")
+    elif evaluate:
+        from .evaluate import score_width  # imported only when asked for: start-up time counts
+        bits, params = training.config.bits, training.params()
+        widths = (bits,) + tuple(w for w in EVALUATION_WIDTHS if w != bits)
+        stream.write("".join(format_score(score_width(params, w)) for w in widths))
+    stream.flush()
+
+
+def save(path, training):
+    """Write the weights to `path`: status 0, or 1 with one line on stderr if it cannot."""
+    from . import weights
+    try:
+        weights.save(path, training.params(), training.config)
+    except OSError as error:
+        sys.stderr.write(f"python -m rnn: cannot write {path}: {error.strerror}\n")
+        return 1
+    return 0
+
+
+def output_closed():
+    """The reader of standard output went away (`python -m rnn | head`): stop quietly, status 1.
+    Standard output is pointed at the null device so that Python's final flush cannot fail."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         config = TrainConfig(seed=args.seed, bits=args.bits, hidden=args.hidden, alpha=args.alpha,
                              iterations=args.iterations, sampling=args.sampling)
     except ConfigError as error:
-        build_parser().error(str(error))
+        parser.error(str(error))
     # no snapshots: the command line shows none, and they cost start-up time it is measured on
-    result = train(config, log_every=args.every, snapshot_every=max(1, config.iterations))
-    sys.stdout.write("".join(format_entry(entry) for entry in result.log))
-    if result.status == "diverged":
-        sys.stdout.write(f"training diverged at iteration {result.iterations_done:,}: the weights "
-                         "are no longer finite numbers; try a smaller --alpha\n")
-    elif args.evaluate:
-        from .evaluate import score_width  # imported only when asked for: start-up time counts
-        widths = (config.bits,) + tuple(w for w in EVALUATION_WIDTHS if w != config.bits)
-        sys.stdout.write("".join(format_score(score_width(result.params, w)) for w in widths))
-    if args.save:
-        from . import weights
-        try:
-            weights.save(args.save, result.params, config)
-        except OSError as error:
-            sys.stderr.write(f"python -m rnn: cannot write {args.save}: {error.strerror}\n")
-            return 1
-    return 0
+    training = Training(config, log_every=args.every, path="readable" if args.readable else "fast",
+                        snapshot_every=max(1, config.iterations))
+    try:
+        print_log_as_made(training, sys.stdout)
+        print_outcome(training, args.evaluate, sys.stdout)
+    except BrokenPipeError:
+        return output_closed()
+    return save(args.save, training) if args.save else 0

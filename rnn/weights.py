@@ -1,25 +1,43 @@
 """Trained weights in and out: an .npz with synapse_0 (2, H), synapse_h (H, H), synapse_1 (H, 1)
-and the configuration as a JSON string. Loading never unpickles and checks everything it reads."""
+and the configuration as a JSON string.
+
+`load` takes any bytes and either returns checked weights or raises WeightsError, whose `reason`
+is one of REASONS. It never unpickles; it unpacks only members stored or deflated (as np.savez
+and np.savez_compressed write them), each after checking its unpacked size, method and flags; it
+checks each .npy header before using the data, and converts the numbers to float64 before
+checking that they are finite."""
+import dataclasses
 import io
 import json
 import zipfile
+from contextlib import contextmanager
 
 import numpy as np
 
 from .config import LIMITS, TrainConfig
-from .model import Params
+from .model import WEIGHT_NAMES, Params
 
 FORMAT = "rnn-subtraction-weights/1"
-ARRAYS = ("synapse_0", "synapse_h", "synapse_1")
+# why a file is refused: the app has a translated message for each
+REASONS = ("too_big", "unreadable", "missing", "dtype", "not_finite", "shape")
 MAX_FILE_BYTES = 2_000_000  # a 256-unit net is about 0.6 MB
 MAX_MEMBER_BYTES = 8 * 257 * 257  # one array of the largest net, unpacked
 MAX_MEMBERS = 16
+MAX_CONFIG_CHARS = 1_000  # a saved configuration is about 110 characters of JSON
+# zipfile unpacks bzip2 and LZMA members without a bound on what one read produces (a bomb would
+# fill memory); np.savez stores, np.savez_compressed deflates
+READ_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+REFUSED_FLAGS = ((0x1, "is encrypted"), (0x40, "is encrypted"), (0x20, "is stored as a patch"))
+CONFIG_FIELDS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
 class WeightsError(ValueError):
-    """A weights file that cannot be used; `reason` is a short key for translated messages."""
+    """A weights file that cannot be used; `reason` (one of REASONS) is a key for translated
+    messages, the message one short sentence naming no more of the file than our member names."""
 
     def __init__(self, reason, message):
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason {reason!r}")
         super().__init__(message)
         self.reason = reason
 
@@ -38,75 +56,153 @@ def save(path, params, config):
 
 
 def load(data):
-    """Read weights from bytes (or a binary file object): returns (Params, TrainConfig or None).
+    """Read weights from bytes (or a binary file object): returns (Params, TrainConfig or None),
+    or raises WeightsError, and nothing else, whatever the bytes.
 
-    Every member's size and header are checked before any data is read, so a file that claims a
-    huge array or unpacks to far more than it weighs (a zip bomb) is refused without using the
-    memory; nothing is unpickled."""
-    if not isinstance(data, bytes):
+    The Params hold C-ordered float64 arrays of shapes (2, H), (H, H), (H, 1), all finite. The
+    configuration is None when it is absent, unreadable, not exactly TrainConfig's fields with
+    valid values, or for another number of hidden units than the arrays."""
+    if not isinstance(data, (bytes, bytearray)):
         data = data.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise WeightsError("too_big", f"the file is larger than {MAX_FILE_BYTES} bytes")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = {info.filename: info for info in archive.infolist()}
-            if len(members) > MAX_MEMBERS:
-                raise WeightsError("unreadable", f"more than {MAX_MEMBERS} arrays in the file")
-            missing = {n for n in ARRAYS if f"{n}.npy" not in members}
-            if missing:
-                raise WeightsError("missing", f"missing arrays: {', '.join(sorted(missing))}")
-            arrays = {n: _read_member(archive, members[f"{n}.npy"], n) for n in ARRAYS}
-            config_text = None
-            if "config.npy" in members and members["config.npy"].file_size <= MAX_MEMBER_BYTES:
-                with archive.open(members["config.npy"]) as member:
-                    config_text = str(np.lib.format.read_array(member, allow_pickle=False))
-    except WeightsError:
-        raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
-        raise WeightsError("unreadable", f"not a readable .npz file ({error})") from None
-    params, config = _check_arrays(arrays), _parse_config(config_text)
+    with _unreadable("not a complete zip archive, as an .npz file is"):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    with archive:
+        members = _members(archive)
+        missing = [n for n in WEIGHT_NAMES if f"{n}.npy" not in members]
+        if missing:
+            raise WeightsError("missing", f"missing arrays: {', '.join(sorted(missing))}")
+        arrays = {n: _read_weights(archive, members[f"{n}.npy"], n) for n in WEIGHT_NAMES}
+        config_text = _read_config(archive, members.get("config.npy"))
+    params, config = _check_shapes(arrays), _parse_config(config_text)
     return params, config if config and config.hidden == params.hidden else None
 
 
+@contextmanager
+def _unreadable(message):
+    """Whatever zipfile, zlib or NumPy's header parser raise on hostile bytes becomes
+    WeightsError("unreadable", message). They raise many types (BadZipFile, EOFError, zlib.error,
+    NotImplementedError, RuntimeError, TypeError, ValueError, ...), and only WeightsError may
+    leave `load`; their texts quote the file, so none is passed on."""
+    try:
+        yield
+    except WeightsError:
+        raise
+    except Exception as error:
+        raise WeightsError("unreadable", message) from error
+
+
+def _members(archive):
+    """The archive's members by name: at most MAX_MEMBERS, none of ours twice."""
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise WeightsError("unreadable", f"more than {MAX_MEMBERS} members in the file")
+    names = [info.filename for info in infos]
+    for name in (*WEIGHT_NAMES, "config"):
+        if names.count(f"{name}.npy") > 1:
+            raise WeightsError("unreadable", f"{name} appears more than once in the file")
+    return {info.filename: info for info in infos}
+
+
 def _read_member(archive, info, name):
-    """One .npy member: its unpacked size and header checked before its data is read."""
+    """A member's bytes, read to its end (so zipfile checks its CRC), its unpacked size, method
+    and flags checked first."""
     if info.file_size > MAX_MEMBER_BYTES:
         raise WeightsError("too_big", f"{name} unpacks to {info.file_size} bytes")
-    with archive.open(info) as member:
-        version = np.lib.format.read_magic(member)
+    if info.compress_type not in READ_METHODS:
+        raise WeightsError("unreadable", f"{name} is compressed with method "
+                                         f"{info.compress_type}, not stored or deflated")
+    for flag, refusal in REFUSED_FLAGS:
+        if info.flag_bits & flag:
+            raise WeightsError("unreadable", f"{name} {refusal}")
+    with _unreadable(f"{name} is damaged and cannot be unpacked"):
+        with archive.open(info) as member:
+            return member.read(info.file_size + 1)
+
+
+def _parse_npy(raw, name):
+    """An .npy file's (shape, fortran_order, dtype, data bytes), the header checked by NumPy."""
+    stream = io.BytesIO(raw)
+    with _unreadable(f"{name} does not begin with a valid .npy header"):
+        version = np.lib.format.read_magic(stream)
         if version not in ((1, 0), (2, 0)):
-            raise WeightsError("unreadable", f"{name}: unknown .npy version {version}")
+            raise WeightsError("unreadable", f"{name} is .npy version {version[0]}.{version[1]}, "
+                                             "not 1.0 or 2.0")
         read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
             else np.lib.format.read_array_header_2_0
-        shape, _, dtype = read_header(member)
-        if dtype.kind != "f" or dtype.hasobject:
-            raise WeightsError("dtype", f"{name} must hold floating-point numbers")
-        if len(shape) != 2 or np.prod(shape) * dtype.itemsize > MAX_MEMBER_BYTES:
-            raise WeightsError("shape", f"{name} has shape {shape}")
-    with archive.open(info) as member:
-        return np.lib.format.read_array(member, allow_pickle=False)
+        shape, fortran_order, dtype = read_header(stream)
+    return shape, fortran_order, dtype, raw[stream.tell():]
 
 
-def _check_arrays(arrays):
-    for name, array in arrays.items():
-        if not np.isfinite(array).all():
-            raise WeightsError("not_finite", f"{name} holds NaN or infinite values")
-    hidden = arrays["synapse_h"].shape[0] if arrays["synapse_h"].ndim == 2 else -1
+def _read_weights(archive, info, name):
+    """One weight matrix as a C-ordered float64 array of finite numbers."""
+    shape, fortran_order, dtype, data = _parse_npy(_read_member(archive, info, name), name)
+    if dtype.kind != "f":
+        raise WeightsError("dtype", f"{name} must hold floating-point numbers")
+    if len(shape) != 2:
+        raise WeightsError("shape", f"{name} has {len(shape)} dimension"
+                                    f"{'' if len(shape) == 1 else 's'} instead of 2")
+    if not all(type(size) is int and size >= 0 for size in shape):  # True is not a size
+        raise WeightsError("shape", f"{name} has a shape that is not two whole numbers")
+    declared = shape[0] * shape[1] * dtype.itemsize
+    if declared > MAX_MEMBER_BYTES:
+        raise WeightsError("shape", f"{name} claims more than {MAX_MEMBER_BYTES} bytes of numbers")
+    if len(data) != declared:
+        raise WeightsError("unreadable", f"{name} holds {len(data)} bytes of numbers where its "
+                                         f"header declares {declared}")
+    numbers = np.frombuffer(data, dtype=dtype)
+    numbers = numbers.reshape(shape[::-1]).T if fortran_order else numbers.reshape(shape)
+    # a long double beyond float64 becomes inf, one of its invalid bit patterns NaN: refused next
+    with np.errstate(over="ignore", invalid="ignore"):
+        array = np.array(numbers, dtype=np.float64, order="C")
+    if not np.isfinite(array).all():
+        raise WeightsError("not_finite", f"{name} holds NaN or infinite values")
+    return array
+
+
+def _check_shapes(arrays):
+    """Params from (2, H), (H, H), (H, 1) arrays with H in LIMITS["hidden"]."""
+    hidden = arrays["synapse_h"].shape[0]
     shapes = {"synapse_0": (2, hidden), "synapse_h": (hidden, hidden), "synapse_1": (hidden, 1)}
     low, high = LIMITS["hidden"]
     if not low <= hidden <= high or any(arrays[n].shape != s for n, s in shapes.items()):
         found = ", ".join(f"{n} {arrays[n].shape}" for n in shapes)
         raise WeightsError("shape", f"expected shapes (2, H), (H, H), (H, 1) with H from {low} "
                                     f"to {high}; found {found}")
-    return Params(*(arrays[n].astype(np.float64) for n in ("synapse_0", "synapse_h", "synapse_1")))
+    return Params(*(arrays[n] for n in WEIGHT_NAMES))
+
+
+def _read_config(archive, info):
+    """The configuration's JSON text: a 0-d unicode array of at most MAX_CONFIG_CHARS characters,
+    or None when it is absent or anything else."""
+    if info is None:
+        return None
+    try:
+        shape, _, dtype, data = _parse_npy(_read_member(archive, info, "config"), "config")
+    except WeightsError:
+        return None
+    if shape != () or dtype.kind != "U" or dtype.itemsize > 4 * MAX_CONFIG_CHARS \
+            or len(data) != dtype.itemsize:
+        return None
+    try:
+        return data.decode("utf-32-be" if dtype.str[0] == ">" else "utf-32-le").rstrip("\0")
+    except UnicodeDecodeError:
+        return None
 
 
 def _parse_config(text):
-    """The stored configuration, or None when it is absent or not one we can read."""
+    """The stored configuration: a JSON object with exactly TrainConfig's fields, all valid; else
+    None (a missing field is not filled in with a default the file never said)."""
     if text is None:
         return None
     try:
         fields = json.loads(text)
-        return TrainConfig(**fields) if isinstance(fields, dict) else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(fields, dict) or sorted(fields) != sorted(CONFIG_FIELDS):
+        return None
+    try:
+        return TrainConfig(**fields)
     except (ValueError, TypeError):
         return None
