@@ -1,16 +1,17 @@
 """Did the net learn the algorithm? Correctness map, hardest problems, length generalisation,
-the borrow neuron and ablations: each scored against plain arithmetic."""
+the borrow neuron and ablations: each scored against plain arithmetic.
+
+Widths up to EXHAUSTIVE_BITS (rnn.evaluate's threshold) are analysed on every pair a >= b; wider
+ones on SAMPLE random pairs (the map and the correlation) or by `score_width` (the ablation)."""
 from dataclasses import dataclass
 
 import numpy as np
 
 from .bits import from_bits, subtract_bits, to_bits
-from .evaluate import (MAX_EXHAUSTIVE_BITS, all_pairs, correctness_grid, expected_bits,
-                       predict_bits, random_operands, score_all_pairs, score_random)
-from .model import INITIAL_HIDDEN, sigmoid
+from .evaluate import (EXHAUSTIVE_BITS, QUIET, all_pairs, correctness_grid, expected_bits,
+                       hidden_steps, predict_bits, random_operands, score_random, score_width)
 
-EXHAUSTIVE_BITS = 8  # widths analysed on every pair; wider ones on SAMPLE random pairs
-SAMPLE = 4_000
+SAMPLE = 4_000  # random pairs a >= b behind the sampled map and the borrow correlation
 
 
 def longest_borrow_chain(borrow):
@@ -33,7 +34,7 @@ class CorrectnessMap:
 
 
 def correctness_map(params, bits, hardest=10):
-    """Every pair of `bits`-bit numbers scored (bits <= 8)."""
+    """Every pair of `bits`-bit numbers scored (bits <= EXHAUSTIVE_BITS)."""
     if bits > EXHAUSTIVE_BITS:
         raise ValueError(f"the map covers widths up to {EXHAUSTIVE_BITS} bits")
     right = correctness_grid(params, bits)  # (T, 2**bits, 2**bits)
@@ -66,12 +67,14 @@ def sampled_map(params, bits, count=SAMPLE, seed=0):
 
 
 def length_generalisation(params, widths=(8, 16, 32, 64, 128, 256), count=500, seed=0):
-    """Exact-match accuracy on random operands of each width: {width: accuracy}."""
+    """Exact-match accuracy on `count` random pairs a >= b of each width, drawn with seed
+    `seed + width`: {width: accuracy}."""
     return {w: score_random(params, w, count, seed + w).accuracy for w in widths}
 
 
 def operand_bits(bits, count=SAMPLE, seed=0):
-    """All pairs a >= b up to EXHAUSTIVE_BITS, else random ones, as bit arrays (N, bits)."""
+    """All pairs a >= b up to EXHAUSTIVE_BITS, else `count` random ones drawn with `seed`, as bit
+    arrays (N, bits)."""
     if bits <= EXHAUSTIVE_BITS:
         a, b = all_pairs(bits)
         return to_bits(a, bits), to_bits(b, bits)
@@ -79,20 +82,15 @@ def operand_bits(bits, count=SAMPLE, seed=0):
 
 
 def hidden_states(params, a_bits, b_bits):
-    """Hidden state after every step for many problems: (N, T, H)."""
-    count, steps = a_bits.shape
-    states = np.empty((count, steps, params.hidden))
-    h = np.full((count, params.hidden), INITIAL_HIDDEN)
-    for t in range(steps):
-        x = np.stack([a_bits[:, t], b_bits[:, t]], axis=1).astype(np.float64)
-        h = sigmoid(x @ params.synapse_0 + h @ params.synapse_h)
-        states[:, t] = h
-    return states
+    """Hidden state after every step for many problems: (N, T) inputs -> (N, T, H)."""
+    with np.errstate(**QUIET):
+        return np.stack(list(hidden_steps(params, a_bits, b_bits)), axis=1)
 
 
 def borrow_correlation(params, bits):
     """Pearson correlation of each hidden unit (after step t) with the true borrow out of step t,
-    over all pairs a >= b (or a sample) and all steps: (H,). A unit that never varies scores 0."""
+    over all pairs a >= b (SAMPLE random ones above EXHAUSTIVE_BITS) and all steps: (H,). A unit
+    that never varies scores 0."""
     a_bits, b_bits = operand_bits(bits)
     borrow = subtract_bits(a_bits, b_bits)[1].reshape(-1).astype(np.float64)  # (N T,)
     states = hidden_states(params, a_bits, b_bits).reshape(-1, params.hidden)  # (N T, H)
@@ -105,14 +103,11 @@ def borrow_correlation(params, bits):
 
 
 def ablation(params, bits):
-    """Exact-match accuracy with each hidden unit silenced in turn (its state set to 0 at every
-    step): (H,). Scored on all pairs up to 8 bits, else on SAMPLE random pairs."""
+    """Exact-match accuracy with each hidden unit silenced in turn (its state set to 0 after every
+    step): (H,), each scored by `score_width`."""
     accuracy = np.empty(params.hidden)
     for unit in range(params.hidden):
         keep = np.ones(params.hidden)
         keep[unit] = 0.0
-        if bits <= min(EXHAUSTIVE_BITS, MAX_EXHAUSTIVE_BITS):
-            accuracy[unit] = score_all_pairs(params, bits, keep).accuracy
-        else:
-            accuracy[unit] = score_random(params, bits, SAMPLE, 0, keep).accuracy
+        accuracy[unit] = score_width(params, bits, keep).accuracy
     return accuracy

@@ -1,14 +1,26 @@
-"""Many independent models trained in one vectorised pass, for sweeps.
+"""Many independent models trained side by side, for sweeps.
 
 Each model keeps its own configuration (seed, hidden size, learning rate, sampling) and its own
-random stream, and still takes one SGD step per sample: model m ends with the very weights, to the
-last bit, that `Training` gives it alone (checked in the tests for 4 to 32 hidden units; at 2 and 3
-units BLAS sums the forward product in another order, and they agree to ~1e-13). What is shared
-is only the Python loop: every NumPy call works on all models at once, which is what makes a
-32-seed sweep cost a few single runs instead of 32. All models share the training width (bits).
+random stream, and takes one SGD step per sample. The models of one hidden size form a group that
+one `BatchKernel` trains in a single vectorised pass: every NumPy call works on the whole group at
+once, which is what makes a 32-seed sweep cost a few single runs instead of 32. A sweep over hidden
+sizes runs one group per size, one after another (a group of one is `FastKernel` itself). All
+models share the training width (bits) and the number of iterations.
 
-Models with fewer hidden units than the widest are padded with units whose weights are zero and
-stay zero (their updates are masked), so the padding changes nothing in the real units.
+What holds: each model ends with the very weights, to the last bit, that `Training` (the fast path,
+`rnn.fast.FastKernel`) gives it alone, at every hidden size, and so do its errors and checkpoints.
+For each model, every elementwise NumPy call makes the same IEEE operations on the same numbers as
+FastKernel's, and every matrix product is the same BLAS routine on matrices of the same shapes;
+where OpenBLAS's order of summation depends on a matrix's row stride (the forward product below 4
+hidden units, see `BatchKernel`), with its row stride too. Models are never padded to a common
+size: padding changes the shapes, hence the order of the sums, and rounding differences grow over
+a run. The tests check the weights bit for bit: a mixed batch of hidden sizes 1 to 17, rates and
+samplings over 10,000 iterations, and every size from 1 to 9 and 12, 17, 24, 32 over shorter runs;
+they pass with OpenBLAS's SkylakeX, Haswell, Sandybridge and Nehalem kernels (OPENBLAS_CORETYPE).
+The one exception found: OpenBLAS's generic kernels (Katmai, this build's choice for x86-64 CPUs
+older than Nehalem, e.g. Core 2) sum a dot product in an order that depends on where its operands
+sit in memory, and there a 1-unit model side by side with others can end a last bit away from its
+lone run; every other size is exact there too.
 """
 from dataclasses import dataclass
 
@@ -16,77 +28,88 @@ import numpy as np
 
 from . import bits as bitops
 from .data import draw_problems
-from .fast import input_feed
+from .fast import FastKernel, input_feed
 from .model import INITIAL_HIDDEN, Params, init_params
-from .training import overall_errors
+from .training import CHUNK, overall_errors
+
+ROW_STRIDE_MATTERS = 4  # below this many hidden units the forward product reads a copy of fwd
 
 
 class BatchKernel:
-    """`FastKernel`'s calls, each made once for a stack of M models (see rnn.fast for the packing).
+    """`FastKernel`'s calls, each made once for a stack of M models of one hidden size H (see
+    rnn.fast for the packing).
 
-    The weights of all models sit in one array `net` (M, W + 2, W + 1) = -[[synapse_h, synapse_1],
-    [synapse_0, *]]: its first W columns are `FastKernel.fwd`, its first W rows `FastKernel.back`,
-    so one update keeps both (two strided updates would cost 5 times as much). The corner *
-    collects a sum that nothing reads. Per-step arrays are laid out step first, (T + 1, M, ...),
-    so each step's slice is one contiguous block.
+    The weights of all models sit in one array `net` (M, H + 2, H + 1) = -[[synapse_h, synapse_1],
+    [synapse_0, *]]: its first H columns are `FastKernel.fwd`, its first H rows `FastKernel.back`,
+    so one update keeps both (two strided updates cost about 5 times as much at 32 models of 16
+    units). The corner * collects a sum that nothing reads. Per-step arrays are laid out step
+    first, (T + 1, M, ...), so each step's slice is one contiguous block.
+
+    Below 4 hidden units OpenBLAS's gemv sums the forward product in another order when the rows
+    of the matrix are exactly H long, as FastKernel's contiguous `fwd` rows are and `net`'s (H + 1
+    long) are not; so there the forward product reads a contiguous copy of net's first H columns,
+    refreshed after every update.
     """
 
     def __init__(self, params_list, steps):
+        hidden = params_list[0].hidden
+        if any(p.hidden != hidden for p in params_list):
+            raise ValueError("a BatchKernel trains models of one hidden size")
         count = len(params_list)
-        width = max(p.hidden for p in params_list)
-        self.sizes = [p.hidden for p in params_list]
-        self.hidden, self.steps, self.count = width, steps, count
-        self.net = np.zeros((count, width + 2, width + 1))
+        self.hidden, self.steps, self.count = hidden, steps, count
+        self.net = np.zeros((count, hidden + 2, hidden + 1))  # (M, H + 2, H + 1)
         for m, p in enumerate(params_list):
-            h = p.hidden
-            self.net[m, :h, :h] = -p.synapse_h
-            self.net[m, :h, width] = -p.synapse_1[:, 0]
-            self.net[m, width:, :h] = -p.synapse_0
-        self.mask = None
-        if any(h < width for h in self.sizes):  # padding units' weights must stay zero
-            self.mask = np.zeros_like(self.net)
-            for m, h in enumerate(self.sizes):
-                self.mask[m, :h, :h] = self.mask[m, :h, width] = self.mask[m, width:, :h] = 1.0
-        self.rows = np.zeros((steps + 1, count, width + 2))  # [h_t, a_t, b_t] per model
-        self.rows[0, :, :width] = INITIAL_HIDDEN
-        self.deltas = np.zeros((steps + 1, count, width + 1))  # negated deltas per model
-        self.slope = np.ones((steps, count, width + 1))  # minus the slope, then a 1
+            self.net[m, :hidden, :hidden] = -p.synapse_h
+            self.net[m, :hidden, hidden] = -p.synapse_1[:, 0]
+            self.net[m, hidden:, :hidden] = -p.synapse_0
+        self.fwd_is_copy = hidden < ROW_STRIDE_MATTERS
+        self.fwd = self.net[:, :, :hidden]  # (M, H + 2, H) FastKernel.fwd per model
+        if self.fwd_is_copy:
+            self.fwd = self.fwd.copy()
+        self.rows = np.zeros((steps + 1, count, hidden + 2))  # [h_t, a_t, b_t] per model
+        self.rows[0, :, :hidden] = INITIAL_HIDDEN
+        self.deltas = np.zeros((steps + 1, count, hidden + 1))  # negated deltas per model
+        self.slope = np.ones((steps, count, hidden + 1))  # minus the slope, then a 1
 
     def params(self):
-        width, net = self.hidden, self.net
-        return [Params(synapse_0=-net[m, width:, :h], synapse_h=-net[m, :h, :h],
-                       synapse_1=-net[m, :h, width:]) for m, h in enumerate(self.sizes)]
+        hidden, net = self.hidden, self.net
+        return [Params(synapse_0=-net[m, hidden:, :hidden], synapse_h=-net[m, :hidden, :hidden],
+                       synapse_1=-net[m, :hidden, hidden:]) for m in range(self.count)]
+
+    def feed(self, a_bits, b_bits):
+        """What `train` reads as feed: bits (n, M, T) of a and b -> (n, T + 1, M, 2)."""
+        return input_feed(a_bits.transpose(0, 2, 1), b_bits.transpose(0, 2, 1))
 
     def train(self, feed, targets, alphas, outputs):
-        """feed (n, T + 1, M, 2) from `input_feed`, targets (n, M, T), alphas (M,); writes
-        outputs (n, M, T)."""
+        """One SGD step per sample and model. feed (n, T + 1, M, 2) from `feed`, targets
+        (n, M, T), alphas (M,); writes outputs (n, M, T)."""
         matmul, exp, add, divide = np.matmul, np.exp, np.add, np.divide
-        subtract, multiply = np.subtract, np.multiply
+        subtract, multiply, copyto = np.subtract, np.multiply, np.copyto
         one = np.float64(1.0)
-        width, steps, count = self.hidden, self.steps, self.count
-        net, rows, deltas, mask = self.net, self.rows, self.deltas, self.mask
+        hidden, steps, count = self.hidden, self.steps, self.count
+        net, fwd, rows, deltas = self.net, self.fwd, self.rows, self.deltas
+        fwd_is_copy = self.fwd_is_copy
         rate = np.repeat(np.asarray(alphas, dtype=np.float64)[:, None], steps, axis=1)  # (M, T)
-        slots = rows[:, :, width:]  # (T + 1, M, 2)
-        fwd = net[:, :, :width]  # (M, W + 2, W)
-        back = net[:, :width]  # (M, W, W + 1)
-        w_out = net[:, :width, width:]  # (M, W, 1)
-        states = rows[1:, :, :width]  # (T, M, W)
-        states_m = states.transpose(1, 0, 2)  # (M, T, W)
-        slope = self.slope[:, :, :width]  # (T, M, W)
-        rows_next = rows[1:]  # (T, M, W + 2)
+        slots = rows[:, :, hidden:]  # (T + 1, M, 2)
+        back = net[:, :hidden]  # (M, H, H + 1)
+        w_out = net[:, :hidden, hidden:]  # (M, H, 1)
+        states = rows[1:, :, :hidden]  # (T, M, H)
+        states_m = states.transpose(1, 0, 2)  # (M, T, H)
+        slope = self.slope[:, :, :hidden]  # (T, M, H)
+        rows_next = rows[1:]  # (T, M, H + 2)
         slope_rows = np.empty(rows_next.shape)  # scratch: minus the slope over whole rows
-        out_deltas = deltas[1:, :, width].T  # (M, T)
-        rows_m = rows.transpose(1, 2, 0)  # (M, W + 2, T + 1)
-        deltas_m = deltas.transpose(1, 0, 2)  # (M, T + 1, W + 1)
+        out_deltas = deltas[1:, :, hidden].T  # (M, T)
+        rows_m = rows.transpose(1, 2, 0)  # (M, H + 2, T + 1)
+        deltas_m = deltas.transpose(1, 0, 2)  # (M, T + 1, H + 1)
         z_out = np.empty((count, steps, 1))
         z_flat = z_out[..., 0]  # (M, T)
         error, out_slope = np.empty((count, steps)), np.empty((count, steps))
         update = np.empty_like(net)  # minus alpha times all updates
-        ones_row, ones_t = np.ones(count * (width + 2)), np.ones((count, steps))  # 1 / x as
+        ones_row, ones_t = np.ones(count * (hidden + 2)), np.ones((count, steps))  # 1 / x as
         # divide(ones, x): the same bits as reciprocal(x), a little faster
-        forward_steps = [(rows[t][:, None], rows[t + 1][:, None, :width], rows[t + 1].reshape(-1))
-                         for t in range(steps)]
-        backward_steps = [(deltas[t + 1][..., None], deltas[t][:, :width, None],
+        forward_steps = [(rows[t][:, None], rows[t + 1][:, None, :hidden],
+                          rows[t + 1].reshape(-1)) for t in range(steps)]
+        backward_steps = [(deltas[t + 1][..., None], deltas[t][:, :hidden, None],
                            deltas[t].reshape(-1), self.slope[t].reshape(-1))
                           for t in reversed(range(steps))]
         for j in range(len(feed)):
@@ -108,14 +131,14 @@ class BatchKernel:
             multiply(error, out_slope, out_deltas)
             subtract(rows_next, one, slope_rows)  # contiguous, hence fast; then
             multiply(slope_rows, rows_next, slope_rows)
-            slope[...] = slope_rows[:, :, :width]  # one strided copy
+            slope[...] = slope_rows[:, :, :hidden]  # one strided copy
             for future, z, delta, slope_t in backward_steps:
                 matmul(back, future, z)
                 multiply(delta, slope_t, delta)
             matmul(rows_m, deltas_m, update)
-            if mask is not None:
-                multiply(update, mask, update)
             add(net, update, net)
+            if fwd_is_copy:
+                copyto(fwd, net[:, :, :hidden])
 
 
 @dataclass
@@ -127,52 +150,89 @@ class BatchResult:
     checkpoints: list  # K lists of M Params
 
 
+class LoneKernel:
+    """A group of one model: `FastKernel` itself (faster than a stack of one), behind
+    BatchKernel's interface."""
+
+    def __init__(self, params_list, steps):
+        (params,) = params_list
+        self.kernel = FastKernel(params, steps)
+
+    def params(self):
+        return [self.kernel.params()]
+
+    def feed(self, a_bits, b_bits):
+        return self.kernel.feed(a_bits[:, 0], b_bits[:, 0])
+
+    def train(self, feed, targets, alphas, outputs):
+        self.kernel.train(feed, targets[:, 0], alphas[0], outputs[:, 0])
+
+
 class BatchTraining:
-    """Train configurations that share `bits` and `iterations` side by side, in chunks."""
+    """Train configurations that share `bits` and `iterations` side by side, in chunks: the models
+    of each hidden size together (`BatchKernel`, or `LoneKernel` for a size with one model), each
+    model on its own random stream."""
 
     def __init__(self, configs, checkpoint_every):
+        configs = list(configs)
         if len({(c.bits, c.iterations) for c in configs}) != 1:
             raise ValueError("batched models must share bits and iterations")
-        self.configs = list(configs)
+        self.configs = configs
         self.bits, self.total = configs[0].bits, configs[0].iterations
         self.checkpoint_every = max(1, int(checkpoint_every))
         self._random = [np.random.RandomState(c.seed) for c in configs]
-        self._kernel = BatchKernel([init_params(c.hidden, r) for c, r in
-                                    zip(configs, self._random)], self.bits)
+        params = [init_params(c.hidden, r) for c, r in zip(configs, self._random)]
+        self._groups = []  # (indices of the models, their kernel) per hidden size
+        for hidden in dict.fromkeys(c.hidden for c in configs):
+            members = [m for m, c in enumerate(configs) if c.hidden == hidden]
+            kernel = LoneKernel if len(members) == 1 else BatchKernel
+            self._groups.append((members, kernel([params[m] for m in members], self.bits)))
         self.iteration = 0
         self._errors = np.empty((len(configs), self.total))
         self._checkpoint_iterations = [0]
-        self._checkpoints = [self._kernel.params()]
+        self._checkpoints = [self.params()]
 
     @property
     def done(self):
         return self.iteration >= self.total
 
+    def params(self):
+        """Params per model, in the order of the configurations."""
+        params = [None] * len(self.configs)
+        for members, kernel in self._groups:
+            for m, p in zip(members, kernel.params()):
+                params[m] = p
+        return params
+
     def run(self, count):
         """Train up to `count` more iterations, stopping at the next checkpoint."""
         next_checkpoint = (self.iteration // self.checkpoint_every + 1) * self.checkpoint_every
         stop = min(self.total, self.iteration + max(1, count), next_checkpoint)
-        n, steps = stop - self.iteration, self.bits
-        problems = [draw_problems(r, n, steps, c.sampling)
-                    for r, c in zip(self._random, self.configs)]
-        a = np.stack([p[0] for p in problems], axis=1)  # (n, M)
-        b = np.stack([p[1] for p in problems], axis=1)
-        feed = input_feed(bitops.to_bits(a, steps).transpose(0, 2, 1),  # (n, T + 1, M, 2)
-                          bitops.to_bits(b, steps).transpose(0, 2, 1))
-        targets = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, M, T)
-        outputs = np.empty(targets.shape)
+        start, self.iteration = self.iteration, stop
         with np.errstate(over="ignore", invalid="ignore"):
-            self._kernel.train(feed, targets, [c.alpha for c in self.configs], outputs)
-        self._errors[:, self.iteration:stop] = overall_errors(targets, outputs).T
-        self.iteration = stop
+            for members, kernel in self._groups:
+                self._errors[members, start:stop] = self._train(members, kernel, stop - start)
         if stop % self.checkpoint_every == 0 or stop == self.total:
             self._checkpoint_iterations.append(stop)
-            self._checkpoints.append(self._kernel.params())
-        return n
+            self._checkpoints.append(self.params())
+        return stop - start
+
+    def _train(self, members, kernel, count):
+        """The next `count` problems of each model of a group, trained; returns their errors
+        (m, count)."""
+        steps = self.bits
+        problems = [draw_problems(self._random[m], count, steps, self.configs[m].sampling)
+                    for m in members]
+        a = np.stack([p[0] for p in problems], axis=1)  # (n, m)
+        b = np.stack([p[1] for p in problems], axis=1)
+        targets = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, m, T)
+        outputs = np.empty(targets.shape)  # (n, m, T)
+        kernel.train(kernel.feed(bitops.to_bits(a, steps), bitops.to_bits(b, steps)), targets,
+                     [self.configs[m].alpha for m in members], outputs)
+        return overall_errors(targets, outputs).T
 
     def result(self):
-        return BatchResult(self.configs, self._kernel.params(),
-                           self._errors[:, :self.iteration].copy(),
+        return BatchResult(self.configs, self.params(), self._errors[:, :self.iteration].copy(),
                            np.array(self._checkpoint_iterations), list(self._checkpoints))
 
 
@@ -180,5 +240,5 @@ def train_batch(configs, checkpoint_every=None):
     configs = list(configs)
     training = BatchTraining(configs, checkpoint_every or configs[0].iterations)
     while not training.done:
-        training.run(2000)
+        training.run(CHUNK)
     return training.result()

@@ -4,6 +4,13 @@ arithmetic (`bits.subtract_bits`, checked against Python's own a - b in the test
 For a < b the net still runs bit by bit and borrows out of the top bit, which is dropped: its answer
 is the bits of (a - b) mod 2**n, the n-bit two's complement of the negative result. That is what
 `expected_bits` and every score here compare against.
+
+The one scoring rule of the project (`score_width`, used by rnn.sweep, rnn.curve, rnn.analysis and
+the app): every pair a >= b when the width is at most EXHAUSTIVE_BITS, else RANDOM_PAIRS random
+pairs drawn with the width as seed, so the same weights always get the same score.
+
+Weights so large that exp overflows (the sigmoid is then exactly 0 or 1) or that are no longer
+finite (a diverged run) are scored without warnings; a NaN output reads as bit 0.
 """
 from dataclasses import dataclass
 
@@ -12,31 +19,45 @@ import numpy as np
 from .bits import subtract_bits, to_bits
 from .model import INITIAL_HIDDEN, sigmoid
 
-MAX_EXHAUSTIVE_BITS = 10  # all pairs a >= b up to this width (524,800 pairs at 10 bits)
+EXHAUSTIVE_BITS = 8  # widths scored on every pair a >= b; wider ones on RANDOM_PAIRS random pairs
+RANDOM_PAIRS = 1_000
+SCREEN_PAIRS = 512  # `first_perfect` scores weights in full only if they get these right first
+MAX_EXHAUSTIVE_BITS = 10  # the widest `all_pairs` and `correctness_grid` enumerate (524,800 pairs)
 BATCH = 65_536  # problems run through the net at once
+QUIET = {"over": "ignore", "invalid": "ignore"}  # np.errstate for huge or non-finite weights
+
+
+def hidden_steps(params, a_bits, b_bits, keep=None):
+    """The recurrence over many problems at once: yields h_{t+1} = sigmoid(x_t @ synapse_0 +
+    h_t @ synapse_h) (N, H) for t = 0 .. T - 1, from h_0 = INITIAL_HIDDEN. (N, T) inputs.
+
+    `keep` (H,) multiplies the hidden state after every step: 0 silences a unit (ablation).
+    Run it inside np.errstate(**QUIET) when the weights may be huge."""
+    h = np.full((len(a_bits), params.hidden), INITIAL_HIDDEN)  # (N, H)
+    for t in range(a_bits.shape[1]):
+        x = np.stack([a_bits[:, t], b_bits[:, t]], axis=1).astype(np.float64)  # (N, 2)
+        h = sigmoid(x @ params.synapse_0 + h @ params.synapse_h)
+        if keep is not None:
+            h = h * keep
+        yield h
 
 
 def predict_proba(params, a_bits, b_bits, keep=None):
-    """The net's output probability for every bit of many problems. (N, T) inputs -> (N, T).
-
-    `keep` (H,) multiplies the hidden state after every step: 0 silences a unit (ablation)."""
+    """The net's output probability for every bit of many problems, BATCH problems at a time.
+    (N, T) inputs -> (N, T). `keep` as in `hidden_steps`."""
     a_bits, b_bits = np.atleast_2d(a_bits), np.atleast_2d(b_bits)
-    count, steps = a_bits.shape
-    out = np.empty((count, steps))
-    for start in range(0, count, BATCH):
-        a, b = a_bits[start:start + BATCH], b_bits[start:start + BATCH]
-        h = np.full((len(a), params.hidden), INITIAL_HIDDEN)  # (n, H)
-        for t in range(steps):
-            x = np.stack([a[:, t], b[:, t]], axis=1).astype(np.float64)  # (n, 2)
-            h = sigmoid(x @ params.synapse_0 + h @ params.synapse_h)
-            if keep is not None:
-                h = h * keep
-            out[start:start + len(a), t] = sigmoid(h @ params.synapse_1)[:, 0]
+    out = np.empty(a_bits.shape)  # (N, T)
+    with np.errstate(**QUIET):
+        for start in range(0, len(a_bits), BATCH):
+            part = slice(start, start + BATCH)
+            for t, h in enumerate(hidden_steps(params, a_bits[part], b_bits[part], keep)):
+                out[part, t] = sigmoid(h @ params.synapse_1)[:, 0]
     return out
 
 
 def predict_bits(params, a_bits, b_bits, keep=None):
-    return (predict_proba(params, a_bits, b_bits, keep) > 0.5).astype(np.uint8)  # NaN-safe round
+    """Predicted bits: 1 where the output is above 0.5 (as np.round, 0.5 goes to 0; NaN gives 0)."""
+    return (predict_proba(params, a_bits, b_bits, keep) > 0.5).astype(np.uint8)
 
 
 def expected_bits(a_bits, b_bits):
@@ -76,12 +97,18 @@ def correctness_grid(params, bits, keep=None):
 
     Returns a bool array (bits, 2**bits, 2**bits): [t, a, b] is True when output bit t is right.
     Step t only sees the low t + 1 bits of a and b, so the net runs once per distinct low part:
-    4**(t + 1) states at step t instead of 4**bits, the same arithmetic as `predict_proba`, done
-    in place in two buffers (fresh arrays of this size would cost more in page faults than in
-    arithmetic). `keep` silences hidden units as in `predict_proba`.
+    4**(t + 1) states at step t instead of 4**bits, with the formulas of `predict_proba` (the
+    tests check that both mark the same bits right), computed in place in two buffers (fresh
+    arrays of this size would cost more in page faults than in arithmetic). `keep` silences
+    hidden units as in `predict_proba`.
     """
     if not 1 <= bits <= MAX_EXHAUSTIVE_BITS:
         raise ValueError(f"all pairs are enumerated up to {MAX_EXHAUSTIVE_BITS} bits")
+    with np.errstate(**QUIET):
+        return _correctness_grid(params, bits, keep)
+
+
+def _correctness_grid(params, bits, keep):
     size, hidden = 2**bits, params.hidden
     inputs = np.array([[[a, b] for b in (0, 1)] for a in (0, 1)], dtype=np.float64)  # (2, 2, 2)
     from_input = inputs @ params.synapse_0  # (2, 2, H): a_t, b_t -> x_t @ synapse_0
@@ -136,11 +163,39 @@ def score_random(params, bits, count=1000, seed=0, keep=None):
     return score(params, a, b, keep=keep)
 
 
-def score_width(params, bits, count=1000, seed=0):
-    """All pairs when that is cheap, else random pairs."""
-    if bits <= MAX_EXHAUSTIVE_BITS:
-        return score_all_pairs(params, bits)
-    return score_random(params, bits, count, seed)
+def scoring_pairs(bits):
+    """The pairs a >= b that `score_width` scores, as bit arrays (N, bits): all of them when
+    bits <= EXHAUSTIVE_BITS, else RANDOM_PAIRS random pairs drawn with seed `bits`."""
+    if bits <= EXHAUSTIVE_BITS:
+        a, b = all_pairs(bits)
+        return to_bits(a, bits), to_bits(b, bits)
+    return random_operands(bits, RANDOM_PAIRS, np.random.default_rng(bits))
+
+
+def score_width(params, bits, keep=None):
+    """Exact-match accuracy on the pairs of `scoring_pairs(bits)`: the project's one scoring rule.
+    `keep` silences hidden units as in `predict_proba`."""
+    if bits <= EXHAUSTIVE_BITS:
+        return score_all_pairs(params, bits, keep)  # the same pairs, prefix-shared
+    return score(params, *scoring_pairs(bits), keep=keep)
+
+
+def first_perfect(snapshots, bits, accuracy=None):
+    """Index of the first weights in `snapshots` whose `score_width` accuracy is 100 %, or None.
+
+    Each is screened first on SCREEN_PAIRS of the very pairs `score_width` scores (fixed for the
+    width): weights that miss one of them cannot score 100 %, so only those that pass are scored
+    in full, by `accuracy(index)` (default: `score_width(snapshots[index], bits).accuracy`)."""
+    a_bits, b_bits = scoring_pairs(bits)
+    chosen = np.random.default_rng(bits).choice(len(a_bits), min(SCREEN_PAIRS, len(a_bits)),
+                                                replace=False)
+    a_bits, b_bits = a_bits[chosen], b_bits[chosen]
+    truth = expected_bits(a_bits, b_bits)
+    accuracy = accuracy or (lambda index: score_width(snapshots[index], bits).accuracy)
+    for index, params in enumerate(snapshots):
+        if (predict_bits(params, a_bits, b_bits) == truth).all() and accuracy(index) == 1.0:
+            return index
+    return None
 
 
 def answer(params, a, b, bits):

@@ -1,5 +1,5 @@
-"""One training step of one problem, laid open: what the backprop page shows, from the same
-forward and backward pass that training uses."""
+"""One training step of one problem, laid open: what the backprop page shows, from the forward
+and backward pass (rnn.model) that the readable training path runs on every sample."""
 from dataclasses import dataclass
 
 import numpy as np

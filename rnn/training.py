@@ -1,8 +1,11 @@
 """Training exactly as the listing: per-sample SGD on the listing's random stream.
 
 `Training` runs in chunks so that a caller can show progress and stop between chunks; `train`
-runs it to the end with an optional progress callback. Two interchangeable paths give the same
-numbers: "readable" calls `model.forward`/`model.backward` per sample, "fast" uses `FastKernel`.
+runs it to the end with an optional progress callback. Two interchangeable kernels do the SGD:
+"readable" (`ReadableKernel`) calls `model.forward`, `model.backward` and `model.sgd_step` per
+sample, "fast" (`rnn.fast.FastKernel`) makes the same arithmetic in fewer NumPy calls. They differ
+only in rounding: the tests check that both print the book's log byte for byte at its settings and
+that their weights agree within 1e-9 there (see rnn.fast).
 """
 import math
 import time
@@ -13,7 +16,7 @@ import numpy as np
 from . import bits as bitops
 from .config import TrainConfig
 from .data import draw_problems
-from .fast import FastKernel, input_feed
+from .fast import FastKernel
 from .model import backward, forward, init_params, sgd_step
 
 MAX_SNAPSHOTS = 200  # snapshots kept per run, whatever its length
@@ -47,6 +50,32 @@ class TrainResult:
         return len(self.errors)
 
 
+class ReadableKernel:
+    """Per-sample SGD written as the book does it: `model.forward`, `model.backward` and
+    `model.sgd_step` on one sample after another. The same interface as `FastKernel`."""
+
+    def __init__(self, params, steps):  # steps: unused, forward reads the width off the bits
+        self._params = params.copy()
+
+    def params(self):
+        return self._params.copy()
+
+    def feed(self, a_bits, b_bits):
+        """What `train` reads as feed: bits (n, T) of a and b -> (n, T, 2)."""
+        return np.stack([a_bits, b_bits], axis=2)
+
+    def train(self, feed, targets, alpha, outputs):
+        """One SGD step per sample. feed (n, T, 2) from `feed`, targets (n, T); writes outputs
+        (n, T)."""
+        for j in range(len(feed)):
+            trace = forward(self._params, feed[j, :, 0], feed[j, :, 1], targets[j])
+            sgd_step(self._params, backward(self._params, trace), alpha)
+            outputs[j] = trace.output
+
+
+KERNELS = {"fast": FastKernel, "readable": ReadableKernel}
+
+
 def snapshot_interval(iterations):
     """Every how many iterations a snapshot is kept, so a run keeps at most MAX_SNAPSHOTS + 1."""
     return max(1, math.ceil(iterations / MAX_SNAPSHOTS))
@@ -57,7 +86,7 @@ class Training:
     """A training run that can be advanced chunk by chunk."""
     config: TrainConfig
     log_every: int = 800
-    path: str = "fast"  # "fast" or "readable"
+    path: str = "fast"  # the kernel, a key of KERNELS: "fast" or "readable"
     snapshot_every: int = 0  # 0: chosen by snapshot_interval
     iteration: int = field(init=False, default=0)
     status: str = field(init=False, default="running")
@@ -67,16 +96,15 @@ class Training:
         config = self.config
         if self.log_every < 1:
             raise ValueError("log_every must be at least 1")
-        if self.path not in ("fast", "readable"):
+        if self.path not in KERNELS:
             raise ValueError(f"unknown path {self.path!r}")
         self.snapshot_every = self.snapshot_every or snapshot_interval(config.iterations)
         # The listing seeds the global generator; we keep our own with the same stream.
         self._random = np.random.RandomState(config.seed)
-        self._params = init_params(config.hidden, self._random)
-        self._kernel = FastKernel(self._params, config.bits) if self.path == "fast" else None
+        self._kernel = KERNELS[self.path](init_params(config.hidden, self._random), config.bits)
         self._errors = np.empty(config.iterations)
         self._snapshot_iterations = [0]
-        self._snapshots = [self._params.copy()]
+        self._snapshots = [self.params()]
         self._log = []
 
     @property
@@ -89,7 +117,8 @@ class Training:
         return self._errors[:self.iteration]
 
     def params(self):
-        return self._kernel.params() if self._kernel else self._params.copy()
+        """The weights as they are now (a copy)."""
+        return self._kernel.params()
 
     def run(self, count):
         """Train up to `count` more iterations (fewer at the end); returns how many were run."""
@@ -122,33 +151,20 @@ class Training:
             self._snapshot_iterations.append(iteration)
             self._snapshots.append(self.params())
 
-    def _train(self, inputs, target, outputs):
-        """One SGD step per sample, on either path. inputs (n, T, 2) bits for the readable path,
-        or the fast kernel's `input_feed`; target (n, T)."""
-        if self._kernel:
-            self._kernel.train(inputs, target, self.config.alpha, outputs)
-            return
-        for j in range(len(inputs)):
-            trace = forward(self._params, inputs[j, :, 0], inputs[j, :, 1], target[j])
-            sgd_step(self._params, backward(self._params, trace), self.config.alpha)
-            outputs[j] = trace.output
-
     def _run_chunk(self, count):
         config, steps = self.config, self.config.bits
         a, b = draw_problems(self._random, count, steps, config.sampling)
         a_bits, b_bits = bitops.to_bits(a, steps), bitops.to_bits(b, steps)  # (n, T)
         target = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, T)
         outputs = np.empty((count, steps))  # (n, T)
-        if self._kernel:
-            inputs = input_feed(a_bits, b_bits)  # (n, T + 1, 2)
-        else:
-            inputs = np.stack([a_bits, b_bits], axis=2).astype(np.float64)  # (n, T, 2)
+        feed = self._kernel.feed(a_bits, b_bits)  # (n, ...) per sample
         # train segment by segment, keeping a snapshot at every multiple of snapshot_every
         cuts = range(-self.iteration % self.snapshot_every or self.snapshot_every, count,
                      self.snapshot_every)
         with np.errstate(over="ignore", invalid="ignore"):
             for start, stop in zip([0, *cuts], [*cuts, count]):
-                self._train(inputs[start:stop], target[start:stop], outputs[start:stop])
+                self._kernel.train(feed[start:stop], target[start:stop], config.alpha,
+                                   outputs[start:stop])
                 if (self.iteration + stop) % self.snapshot_every == 0 or \
                         self.iteration + stop == config.iterations:
                     self._snapshot(self.iteration + stop)

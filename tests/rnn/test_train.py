@@ -3,9 +3,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn import TrainConfig, Training, train
+from rnn import TrainConfig, Training, init_params, train
+from rnn.bits import to_bits
 from rnn.cli import format_entry
 from rnn.fast import input_feed
+from rnn.training import KERNELS
+
+from .test_replay import book_pass
 
 BOOK_LOG = (Path(__file__).parent / "book-log.txt").read_text(encoding="utf-8")
 
@@ -33,7 +37,8 @@ def test_book_log_reproduced(fixture, request):
 
 
 def test_fast_equals_readable(book_run, book_run_readable):
-    """After 10,000 iterations the fast path's weights are within 1e-9 of the readable path's."""
+    """After 10,000 iterations the fast path's weights are within 1e-9 of the readable path's
+    (they differ only in rounding: sums added in another order)."""
     assert weights_gap(book_run.params, book_run_readable.params) < 1e-9
     np.testing.assert_allclose(book_run.errors, book_run_readable.errors, atol=1e-9)
 
@@ -117,3 +122,29 @@ def test_input_codes_become_exactly_the_bits():
     np.testing.assert_array_equal(feed[0], [1, 0])
     np.testing.assert_array_equal(seen[:-1], np.stack([a_bits[0, 1:], b_bits[0, 1:]], axis=1))
     np.testing.assert_array_equal(seen[-1], [0, 0])
+
+
+@pytest.mark.parametrize("path", sorted(KERNELS))
+def test_kernels_are_the_books_sgd(path):
+    """Either kernel, fed five problems through feed() and train(): the weights after five SGD
+    steps are those of the book's equations written out in plain Python (tests/rnn/
+    test_replay.py), the outputs those before each step; params() hands out copies."""
+    params, alpha, width = init_params(3, np.random.RandomState(4)), 0.9, 6
+    for weights in params.as_dict().values():
+        weights *= 20.0  # big weights: every term matters
+    problems = [(50, 13), (63, 0), (32, 31), (7, 7), (40, 9)]
+    kernel = KERNELS[path](params, width)
+    a, b = np.array(problems).T
+    targets = to_bits(a - b, width).astype(np.float64)
+    outputs = np.empty((len(problems), width))
+    kernel.params().synapse_h[:] = 0  # a copy: changes nothing
+    kernel.train(kernel.feed(to_bits(a, width), to_bits(b, width)), targets, alpha, outputs)
+    expected = params.copy()
+    for j, (x, y) in enumerate(problems):
+        run = book_pass(expected, x, y, width)
+        np.testing.assert_allclose(outputs[j], run["output"], rtol=1e-12)
+        for name, weights in expected.as_dict().items():
+            weights += alpha * np.array(run[name])
+    for name, weights in expected.as_dict().items():
+        np.testing.assert_allclose(getattr(kernel.params(), name), weights, rtol=1e-12,
+                                   atol=1e-12)
