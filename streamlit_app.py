@@ -1,32 +1,45 @@
-"""Entry point: page set-up, the shared sidebar, routing. Page scripts live in app_pages/ (a root
-folder named pages/ would switch Streamlit 1.67 into its legacy multipage mode; see README)."""
+"""Entry point: page set-up, the shared sidebar, routing, and the model every page is given.
+
+Each page is a module of app_pages/ with a `render(model)` function; this script draws the page's
+title, obtains the model of the sidebar's settings (training it, with its progress in the place
+where the page's results will appear, if no one has yet) and calls `render(model)`. (A root folder
+named pages/ would switch Streamlit 1.67 into its legacy multipage mode; see README.)
+"""
+from functools import partial
+
 import streamlit as st
 
-from ui import settings
-from ui.i18n import draw_language_picker, t
-from ui.store import MAX_WORK, get_model, too_big
+from app_pages import backprop, calculator, insight, train
+from ui import models, settings
+from ui.i18n import t
+
+PAGES = [(train, "train", "📉"), (calculator, "calculator", "🧮"), (backprop, "backprop", "🔁"),
+         (insight, "insight", "🔍")]  # (module, URL path, icon); the first is the start page
+
+
+def show(page, config):
+    """Draw `page` for the net of `config`: the title at once, the rest once the net is there."""
+    st.title(t(page.TITLE))
+    body = st.empty()  # training progress first, then the page, in the same place
+    work, over = models.too_big(config)
+    if over:
+        body.error(t("too_big", work=work, limit=models.MAX_WORK, iterations=config.iterations,
+                     hidden=config.hidden, bits=config.bits), icon="🛑")
+        return
+    model = models.get_model(config, body)
+    if model.result.status == "diverged" and not page.SHOWS_DIVERGED:
+        body.error(t("diverged_page"), icon="💥")
+        return
+    with body.container():
+        page.render(model)
+
 
 st.set_page_config(page_title="退位减法 RNN Playground", page_icon="➖", layout="wide")
 settings.check_query_params()
-draw_language_picker()
 config = settings.draw_sidebar()
-train_page = st.Page("app_pages/train.py", title=t("page_train"), icon="📉", url_path="train",
-                     default=True)
-page = st.navigation([
-    train_page,
-    st.Page("app_pages/calculator.py", title=t("page_calculator"), icon="🧮",
-            url_path="calculator"),
-    st.Page("app_pages/backprop.py", title=t("page_backprop"), icon="🔁", url_path="backprop"),
-    st.Page("app_pages/insight.py", title=t("page_insight"), icon="🔍", url_path="insight"),
-])
+current = st.navigation([
+    st.Page(partial(show, module, config), title=t(module.NAV), icon=icon, url_path=path,
+            default=index == 0)
+    for index, (module, path, icon) in enumerate(PAGES)])
 settings.draw_notices()
-work, over = too_big(config)
-if over:
-    st.error(t("too_big", work=work, limit=MAX_WORK, iterations=config.iterations,
-               hidden=config.hidden, bits=config.bits), icon="🛑")
-    st.stop()
-model = st.session_state["model"] = get_model(config)
-if model.result.status == "diverged" and page.url_path != train_page.url_path:
-    st.error(t("diverged_page"), icon="💥")  # the training page still draws what there is
-    st.stop()
-page.run()
+current.run()

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/latency.py [--repeats 5]
 
 Servers are started as the browser tests do (`streamlit run` on a free port, see
-tests/e2e/conftest.py); the browser is Debian's headless Chromium (/usr/bin/chromium), launched
+scripts/serving.py); the browser is Debian's headless Chromium (/usr/bin/chromium), launched
 once; every measurement uses a fresh browser context (own session, empty HTTP cache). The
 reference app, written to a temporary directory at run time, is what any Streamlit app costs: two
 pages from st.navigation, one small Altair chart on each, and on page two a number input whose
@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.conftest import (APP, VIEWPORT, browser_missing, launch_chromium,  # noqa: E402
+from scripts.serving import (APP, VIEWPORT, browser_missing, launch_chromium,  # noqa: E402
                                 log_tail, start_app, stop_app, wait_for_script)
 
 REFERENCE_ENTRY = '''import streamlit as st

@@ -25,7 +25,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.e2e.conftest import start_app, stop_app  # noqa: E402
+from scripts.serving import start_app, stop_app  # noqa: E402
 
 TIMEOUT = 240  # s: the last queued training may wait for all the others
 

@@ -4,7 +4,7 @@ docs/backprop.png (English) and docs/insight.png (Chinese).
     .venv/bin/python scripts/screenshots.py
 
 Starts the app as the browser tests do (`streamlit run` on a free port from the repository root,
-see tests/e2e/conftest.py), drives Debian's Chromium (/usr/bin/chromium; Playwright cannot
+see scripts/serving.py), drives Debian's Chromium (/usr/bin/chromium; Playwright cannot
 download browsers here) at 1400x1000 and saves full-page screenshots once every chart is drawn.
 Streamlit scrolls inside its main area, not the page, so "full page" means: the viewport is grown
 to the height of the content before the shot. Chinese glyphs need CJK fonts, on Debian
@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.conftest import (VIEWPORT, browser_missing, launch_chromium, start_app,  # noqa: E402
+from scripts.serving import (VIEWPORT, browser_missing, launch_chromium, start_app,  # noqa: E402
                                 stop_app, wait_for_charts, wait_for_script)
 
 DOCS = REPO / "docs"
@@ -69,7 +69,7 @@ def calculator_page(browser, url):
     page.goto(f"{url}/calculator?lang=zh")
     settle(page, 2)
     page.locator(".st-key-calc_wide").get_by_role("switch").check(force=True)
-    width = page.locator(".st-key-calc_width_True input[type=range]")
+    width = page.locator(".st-key-calc_width_8 input[type=range]")
     width.wait_for(state="attached")
     wait_for_script(page)
     width.focus()

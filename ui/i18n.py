@@ -1,8 +1,16 @@
-"""Every string the user sees, in Chinese and English, and the language choice.
+"""Every string the user sees, in Chinese and English: the one catalogue, and `t()`.
 
 `t(key, **values)` looks the key up in the current language and fills in `values`. The language
-follows `?lang=` when given, else the browser's (`st.context.locale`), else English.
+is the sidebar's choice (`ui.settings`), else `?lang=` when valid, else the browser's
+(`st.context.locale`), else English.
+
+What `t` returns is Markdown the app wrote (`Text`). Any other string put into it is text from
+outside (a link's value, a typed number, something read from an uploaded file): `t` shows it as
+plain text, an inline code span that Markdown leaves as it is (no links, images, colours, maths
+or HTML), on one line and cut to a bounded length. Numbers are formatted by the catalogue.
 """
+import re
+
 import streamlit as st
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -42,9 +50,11 @@ CATALOGUE = {
     "reset_help": {"zh": "seed 0、8 位、16 个隐藏节点、alpha 0.9、10,000 次迭代",
                    "en": "seed 0, 8 bits, 16 hidden units, alpha 0.9, 10,000 iterations"},
     # notices about the link
-    "notice_range": {"zh": "链接里的 {name}={value} 无效(应在 {low} 到 {high} 之间),已改用默认值 {default}。",
-                     "en": "The link's {name}={value} is not valid (it must be from {low} to "
-                           "{high}); the default {default} is used instead."},
+    "notice_range": {"zh": "链接里的 {name}={value} 无效(应为 {low} 到 {high} 之间、步长 {step} 的数),"
+                           "已改用默认值 {default}。",
+                     "en": "The link's {name}={value} is not valid (it must be a number from "
+                           "{low} to {high} in steps of {step}); the default {default} is used "
+                           "instead."},
     "notice_choice": {"zh": "链接里的 {name}={value} 无效(可选:{choices}),已改用默认值。",
                       "en": "The link's {name}={value} is not valid (choose from {choices}); the "
                             "default is used instead."},
@@ -83,11 +93,11 @@ CATALOGUE = {
               "bit. Change a setting on the left and it trains again."},
     "train_reading": {
         "zh": "**怎么看:** 左图是每道练习题的误差(灰带是原始值的范围,蓝线是滑动平均),右图是网络在全部题目上"
-              "完全算对的比例。误差降到接近 0、准确率升到 100% 时,网络就学会了借位。现在的准确率:**{accuracy}**。",
+              "完全算对的比例。误差降到接近 0、准确率升到 100% 时,网络就学会了借位。现在的准确率:**{accuracy:.1%}**。",
         "en": "**How to read it:** left, the error on each practice problem (grey band: raw range, "
               "blue line: moving average); right, the share of all problems the net gets exactly "
               "right. When the error drops near 0 and accuracy climbs to 100 %, the net has "
-              "learned to borrow. Accuracy now: **{accuracy}**."},
+              "learned to borrow. Accuracy now: **{accuracy:.1%}**."},
     "metric_accuracy": {"zh": "最终准确率", "en": "Final accuracy"},
     "metric_accuracy_help": {"zh": "在{kind}上完全算对的比例({pairs:,} 道 {bits} 位题目,a ≥ b)。",
                              "en": "Share answered exactly right on {kind} ({pairs:,} problems "
@@ -128,23 +138,23 @@ CATALOGUE = {
                      "en": "Using the uploaded weights ({hidden} hidden units, {bits} bits). "
                            "Remove the file to go back to the net trained with the sidebar's "
                            "settings."},
-    "weights_too_big": {"zh": "文件太大,不像是这个网络的权重({detail})。", "en": "The file is too "
-                                                                           "big to be this net's "
-                                                                           "weights ({detail})."},
-    "weights_unreadable": {"zh": "读不懂这个文件:它不是有效的 .npz 权重文件({detail})。",
-                           "en": "This file cannot be read: it is not a valid .npz weights file "
-                                 "({detail})."},
-    "weights_missing": {"zh": "文件里缺少权重矩阵({detail})。", "en": "The file lacks weight "
-                                                                    "matrices ({detail})."},
-    "weights_dtype": {"zh": "权重必须是浮点数({detail})。", "en": "The weights must be "
-                                                               "floating-point numbers "
-                                                               "({detail})."},
-    "weights_not_finite": {"zh": "权重里有无穷大或 NaN({detail})。", "en": "The weights hold "
-                                                                       "infinite or NaN values "
-                                                                       "({detail})."},
-    "weights_shape": {"zh": "矩阵的形状不对,应为 (2, H)、(H, H)、(H, 1)({detail})。",
-                      "en": "The matrices have the wrong shapes; expected (2, H), (H, H), (H, 1) "
-                            "({detail})."},
+    # a refused weights file: one plain sentence per reason (rnn.weights.REASONS)
+    "weights_too_big": {"zh": "这个文件太大了,不可能是这个小网络的权重。",
+                        "en": "This file is too big to be the weights of this small net."},
+    "weights_unreadable": {"zh": "读不懂这个文件。请上传本应用下载的或 python -m rnn --save 保存的 .npz 文件。",
+                           "en": "This file cannot be read. Upload an .npz file downloaded from "
+                                 "this app or saved by python -m rnn --save."},
+    "weights_missing": {"zh": "这个文件里没有 synapse_0、synapse_h 和 synapse_1 这三个权重矩阵。",
+                        "en": "This file does not hold the three weight matrices synapse_0, "
+                              "synapse_h and synapse_1."},
+    "weights_dtype": {"zh": "这个文件里的权重不是普通的小数。",
+                      "en": "The weights in this file are not plain decimal numbers."},
+    "weights_not_finite": {"zh": "这个文件里的权重含有无穷大或“非数字”(NaN),网络没法用。",
+                           "en": "The weights in this file hold infinite or not-a-number values, "
+                                 "which no net can use."},
+    "weights_shape": {"zh": "这个文件里矩阵的大小对不上:应为 2 × H、H × H 和 H × 1,H 最多 256。",
+                      "en": "The matrices in this file have the wrong sizes: they must be 2 × H, "
+                            "H × H and H × 1, with H at most 256."},
     "diverged_page": {"zh": "这组设置训练发散了,网络没有可用的权重。请到“训练”页看看,或调小学习速率。",
                       "en": "Training with these settings blew up, so the net has no usable "
                             "weights. See the Training page, or lower the learning rate."},
@@ -160,11 +170,11 @@ CATALOGUE = {
     "calc_width": {"zh": "位数", "en": "Width in bits"},
     "calc_a": {"zh": "被减数 a", "en": "a (minuend)"},
     "calc_b": {"zh": "减数 b", "en": "b (subtrahend)"},
-    "calc_not_a_number": {"zh": "“{value}” 不是整数。请输入十进制数(也可以用 0x 或 0b 开头)。",
-                          "en": "\"{value}\" is not a whole number. Type a decimal number (0x or "
+    "calc_not_a_number": {"zh": "{value} 不是整数。请输入十进制数(也可以用 0x 或 0b 开头)。",
+                          "en": "{value} is not a whole number. Type a decimal number (0x or "
                                 "0b prefixes work too)."},
-    "calc_out_of_range": {"zh": "“{value}” 超出了 {width} 位能表示的范围(0 到 {top})。",
-                          "en": "\"{value}\" does not fit in {width} bits (0 to {top})."},
+    "calc_out_of_range": {"zh": "{value} 超出了 {width} 位能表示的范围(0 到 {top:,})。",
+                          "en": "{value} does not fit in {width} bits (0 to {top:,})."},
     "row_a": {"zh": "a = {value:,}", "en": "a = {value:,}"},
     "row_b": {"zh": "b = {value:,}", "en": "b = {value:,}"},
     "row_true": {"zh": "正确答案", "en": "true bits"},
@@ -418,14 +428,32 @@ def browser_language():
     return "zh" if locale.startswith("zh") else "en"
 
 
+class Text(str):
+    """Markdown that the app wrote: the catalogue's entries and what `t` makes of them."""
+
+
+PLAIN_LIMIT = 40  # characters of outside text shown; the rest is cut
+
+
+def plain(value, limit=PLAIN_LIMIT):
+    """Outside text as Markdown that shows it as it is: an inline code span, one line, at most
+    `limit` characters (a longer text ends in "…"). The fence is longer than any run of backticks
+    inside, so nothing can close it early."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    if not text:
+        return Text('""')
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return Text(f"{fence} {text} {fence}")
+
+
 def t(key, **values):
+    """The catalogue's `key` in the current language, with `values` filled in: numbers as the
+    entry formats them, `Text` as it is, any other string as plain text (see `plain`)."""
     text = CATALOGUE[key][language()]
-    return text.format(**values) if values else text
-
-
-def draw_language_picker():
-    """The language switch at the top of the sidebar, kept in ?lang= (the browser's language is
-    the default, so a shared link without ?lang= opens in each visitor's own language)."""
-    from ui.settings import choice  # settings needs t(); imported here to avoid a cycle
-    choice(st.sidebar, "语言 / Language", "lang", browser_language(), format_func=LANGUAGES.get,
-           horizontal=True)
+    if not values:
+        return Text(text)
+    shown = {name: value if isinstance(value, Text) or not isinstance(value, str)
+             else plain(value) for name, value in values.items()}
+    return Text(text.format(**shown))

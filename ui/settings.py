@@ -1,40 +1,47 @@
-"""The training configuration in the sidebar, bound to URL query parameters, checked by hand.
+"""The sidebar: the language and the training configuration, bound to URL query parameters,
+checked by hand.
 
-Streamlit drops a bound query parameter it cannot use (malformed, out of range, repeated) and the
-widget keeps its default; it says nothing. `check_query_params` applies the same rules before the
-widgets are drawn and records a notice for each value it had to drop, in the user's language.
+One rule for a link's values, applied once per session before the widgets are drawn
+(`check_query_params`): a value is used when it names exactly one allowed setting (for a number:
+within the slider's range and on its step, so 8 and 8.0 name 8 hidden units and 8.9 names none;
+for a choice: one of the choices); any other value, or a parameter given more than once, is
+refused: the default is used and a notice in the visitor's language names it. The link is then
+rewritten from the widgets (`write_link`), in plain form and without defaults. The widgets are
+not bound to the link by Streamlit, whose own parsing of a link's text differs from this rule;
+so the sidebar, the link, the run and the notice always agree.
 """
-import math
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import streamlit as st
 
 from rnn import TrainConfig
-from ui.i18n import LANGUAGES, t
+from ui.i18n import LANGUAGES, Text, browser_language, t
 
 DEFAULTS = TrainConfig()
 
 
 @dataclass(frozen=True)
 class Field:
+    """One slider: its bounds, default and step, the one place they are written."""
     low: float
     high: float
     default: object
     step: object = 1
 
     def parse(self, text):
-        """The value of a query parameter, or None when the widget would not accept it."""
-        if isinstance(self.default, float):
-            try:
-                value = float(text)
-            except ValueError:
-                return None
-            return value if math.isfinite(value) and self.low <= value <= self.high else None
-        try:
-            value = int(text)
-        except ValueError:
+        """The setting that `text` names exactly (an int, or a float for a float field), or None
+        when it names none: not a number, not finite, out of range or off the step."""
+        if len(text) > 32:  # no allowed setting is written longer; bounds the work on a link
             return None
-        return value if self.low <= value <= self.high else None
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            return None
+        low, high, step = (Decimal(str(x)) for x in (self.low, self.high, self.step))
+        if not value.is_finite() or not low <= value <= high or (value - low) % step != 0:
+            return None
+        return float(value) if isinstance(self.default, float) else int(value)
 
 
 NUMBERS = {
@@ -49,23 +56,51 @@ NOTICES = "url_notices"  # session key: notices about dropped query parameters
 
 
 def check_query_params():
-    """Once per session: note every bound query parameter that will fall back to its default."""
+    """Once per session, before the widgets are drawn: apply the link rule (see the module's
+    docstring) to every setting, start each widget from the value it chose, and keep a notice
+    for each refusal. `write_link` then rewrites the link from the widgets."""
     if NOTICES in st.session_state:
         return
     notices = []
     for name in [*NUMBERS, *CHOICES]:
         values = st.query_params.get_all(name)
-        if not values:
-            continue
-        shown = ", ".join(values)[:40]
+        value = None
         if len(values) > 1:
-            notices.append(("notice_repeated", name, shown))
-        elif name in NUMBERS and NUMBERS[name].parse(values[0]) is None:
+            notices.append(("notice_repeated", name, ", ".join(values)))
+        elif values and name in NUMBERS:
             field = NUMBERS[name]
-            notices.append(("notice_range", name, shown, field.low, field.high, field.default))
-        elif name in CHOICES and values[0] not in CHOICES[name]:
-            notices.append(("notice_choice", name, shown, ", ".join(CHOICES[name])))
+            value = field.parse(values[0])
+            if value is None:
+                notices.append(("notice_range", name, values[0], field.low, field.high,
+                                field.step, field.default))
+        elif values:
+            value = values[0] if values[0] in CHOICES[name] else None
+            if value is None:
+                notices.append(("notice_choice", name, values[0], ", ".join(CHOICES[name])))
+        st.session_state[name] = default_of(name) if value is None else value
     st.session_state[NOTICES] = notices
+
+
+def default_of(name):
+    if name in NUMBERS:
+        return NUMBERS[name].default
+    return browser_language() if name == "lang" else DEFAULTS.sampling
+
+
+def link_text(name, value):
+    """How a setting is written in a link: 8, 10000, 0.5, fixed, zh."""
+    return f"{round(value, 2):g}" if isinstance(value, float) else str(value)
+
+
+def write_link():
+    """The link after this run: every setting that is not its default, in its plain form, so
+    that a copied link opens the same run (and a default follows the visitor's own)."""
+    for name in [*NUMBERS, *CHOICES]:
+        value = st.session_state[name]
+        if value == default_of(name):
+            st.query_params.pop(name, None)
+        elif st.query_params.get_all(name) != [link_text(name, value)]:
+            st.query_params[name] = link_text(name, value)
 
 
 def draw_notices():
@@ -75,9 +110,10 @@ def draw_notices():
         return
     box = st.container(border=True)
     for key, name, shown, *rest in notices:
+        name = Text(name)  # one of ours: written as it is; `shown` came with the link
         text = {"notice_repeated": lambda: t(key, name=name, value=shown),
                 "notice_range": lambda: t(key, name=name, value=shown, low=rest[0], high=rest[1],
-                                          default=rest[2]),
+                                          step=rest[2], default=rest[3]),
                 "notice_choice": lambda: t(key, name=name, value=shown, choices=rest[0])}[key]()
         box.warning(text, icon="⚠️")
     if box.button(t("notice_dismiss"), key="dismiss_notices"):
@@ -86,42 +122,22 @@ def draw_notices():
 
 
 def draw_sidebar():
-    """The shared sidebar: language and training configuration. Returns the TrainConfig."""
+    """The shared sidebar: language and training configuration. Returns the TrainConfig.
+    Every widget starts from the session's value, which `check_query_params` set from the link
+    on the first run; the link is rewritten from the widgets at the end."""
     sidebar = st.sidebar
+    sidebar.radio("语言 / Language", CHOICES["lang"], key="lang", format_func=LANGUAGES.get,
+                  horizontal=True)
     sidebar.header(t("sidebar_title"))
-    sidebar.slider(t("alpha"), 0.01, 5.0, DEFAULTS.alpha, 0.01, key="alpha",
-                   bind="query-params", help=t("alpha_help"))
-    sidebar.slider(t("hidden"), 1, 64, DEFAULTS.hidden, key="hidden", bind="query-params",
-                   help=t("hidden_help"))
-    sidebar.slider(t("iterations"), 100, 100_000, DEFAULTS.iterations, 100, key="iterations",
-                   bind="query-params", help=t("iterations_help"))
-    sidebar.slider(t("seed"), 0, 9_999, DEFAULTS.seed, key="seed", bind="query-params",
-                   help=t("seed_help"))
-    sidebar.slider(t("bits"), 2, 16, DEFAULTS.bits, key="bits", bind="query-params",
-                   help=t("bits_help"))
-    choice(sidebar, t("sampling"), "sampling", DEFAULTS.sampling,
-           format_func={value: t(f"sampling_{value}") for value in CHOICES["sampling"]}.get,
-           help=t("sampling_help"))
+    for name, field in NUMBERS.items():
+        sidebar.slider(t(name), field.low, field.high, step=field.step, key=name,
+                       help=t(f"{name}_help"))
+    sidebar.radio(t("sampling"), CHOICES["sampling"], key="sampling",
+                  format_func={value: t(f"sampling_{value}")
+                               for value in CHOICES["sampling"]}.get, help=t("sampling_help"))
     sidebar.button(t("reset"), help=t("reset_help"), on_click=reset)
+    write_link()
     return current_config()
-
-
-def choice(where, label, key, default, **options):
-    """A radio kept in sync with the query parameter `key` by hand.
-
-    Streamlit's own binding would put the translated label in the URL, which would then change
-    with the language; this keeps the plain option value (`?sampling=fixed`, `?lang=zh`).
-    """
-    if key not in st.session_state:
-        linked = st.query_params.get_all(key)
-        valid = len(linked) == 1 and linked[0] in CHOICES[key]
-        st.session_state[key] = linked[0] if valid else default
-    value = where.radio(label, CHOICES[key], key=key, **options)
-    if value == default:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = value
-    return value
 
 
 def reset():

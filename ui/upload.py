@@ -1,12 +1,16 @@
 """Trained weights out (download) and in (upload), in the format of `python -m rnn --save`."""
+import dataclasses
+
 import streamlit as st
 
 from rnn import weights
+from ui import models
 from ui.i18n import t
+from ui.keys import scoped
 
 
 def download_button(model):
-    config = model.result.config
+    config = model.config
     st.download_button(
         t("download_weights"), weights.to_npz_bytes(model.params, config),
         file_name=f"rnn-subtraction-seed{config.seed}-h{config.hidden}-b{config.bits}"
@@ -14,14 +18,24 @@ def download_button(model):
         mime="application/octet-stream", help=t("download_help"), key="download_weights")
 
 
-def uploaded_weights(key):
-    """Weights the user uploaded on this page, checked: (Params, TrainConfig or None), or None
-    when there is no file or it was refused (then a message says why)."""
+def model_in_use(model, key):
+    """The net the visitor uploaded on this page, checked, when there is one (a note says so);
+    else `model`, the sidebar's. A refused file gets a message saying why."""
     file = st.file_uploader(t("upload_weights"), type=["npz"], key=key, help=t("upload_help"))
     if file is None:
-        return None
-    try:
-        return weights.load(file.getvalue())
-    except weights.WeightsError as error:
-        st.error(t(f"weights_{error.reason}", detail=str(error)[:200]), icon="🚫")
-        return None
+        return model
+    kept = st.session_state.get(scoped(key, "model"))
+    if kept is not None and kept[0] == file.file_id:
+        uploaded = kept[1]
+    else:
+        try:
+            params, config = weights.load(file.getvalue())
+        except weights.WeightsError as error:
+            st.error(t(f"weights_{error.reason}"), icon="🚫")
+            return model
+        config = config or dataclasses.replace(model.config, hidden=params.hidden)
+        uploaded = models.from_weights(params, config)
+        st.session_state[scoped(key, "model")] = (file.file_id, uploaded)
+    st.info(t("using_upload", hidden=uploaded.config.hidden, bits=uploaded.config.bits),
+            icon="📦")
+    return uploaded

@@ -7,12 +7,30 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
 
+def switch_to(at, url_path):
+    """Open the page served at /`url_path` on the next run. AppTest.switch_page finds pages by
+    file, and ours are functions: this picks the page that st.navigation registered under that
+    URL path (AppTest keeps the registry of its last run)."""
+    hashes = [page_hash for page_hash, info in at._registered_pages.items()
+              if info.get("url_pathname") == url_path]
+    assert hashes, f"no page at /{url_path}"
+    at._page_hash = hashes[0]
+    return at
+
+
+def draw_page(name, model):
+    """AppTest script: the page of app_pages/`name`.py drawn for `model`, a ui.models.Model."""
+    import importlib
+
+    importlib.import_module(f"app_pages.{name}").render(model)
+
+
 @pytest.fixture
 def app():
     """A fresh AppTest of the entry script; the process-wide model store is kept between tests
     (as on a server), since training the default model is part of what is tested once."""
     def make(query=None, locale=None):
-        test = AppTest.from_file(APP, default_timeout=60)
+        test = AppTest.from_file(APP, default_timeout=120)
         for name, value in (query or {}).items():
             test.query_params[name] = value
         if locale:
@@ -23,13 +41,24 @@ def app():
 
 @pytest.fixture
 def open_page(app):
-    """Load the app (training the configuration if needed), then switch to `page`."""
-    def load(page, query=None):
+    """Load the app (training the configuration if needed), then open the page at /`url_path`."""
+    def load(url_path, query=None):
         at = app(query).run()
-        at.switch_page(page).run()
+        switch_to(at, url_path).run()
         assert not at.exception
         return at
     return load
+
+
+@pytest.fixture
+def page_of():
+    """A page as a function of its model: page `name` drawn for `model` (a ui.models.Model)."""
+    def make(name, model, query=None):
+        at = AppTest.from_function(draw_page, default_timeout=120, args=(name, model))
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        return at.run()
+    return make
 
 
 @pytest.fixture

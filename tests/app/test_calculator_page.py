@@ -1,11 +1,17 @@
+import numpy as np
 import pytest
 
+from rnn import TrainConfig
+from rnn.bits import from_bits
+from rnn.evaluate import random_operands
 from tests.app.charts import chart_rows
+from tests.reference import replayed
+from ui.models import model_store
 
 
 @pytest.fixture
 def calc(open_page):
-    return lambda query=None: open_page("app_pages/calculator.py", query)
+    return lambda query=None: open_page("calculator", query)
 
 
 def metrics(at):
@@ -21,13 +27,30 @@ def bit_rows(at):
     return rows
 
 
+def book_params():
+    return model_store().peek(TrainConfig()).params
+
+
+def net_bits(a, b, width):
+    """The net's bits for a - b by the book's equations written out (most significant first)."""
+    run, _ = replayed(book_params(), a, b, width)
+    return "".join("1" if out > 0.5 else "0" for out in reversed(run["output"]))
+
+
 def test_default_problem(calc):
-    """With the default model 200 − 57 gives 143, every bit right."""
+    """200 − 57: the rows are the bits of a, b and 143, and the net's bits as the book's equations
+    give them; the metrics and the verdict agree with those bits."""
     at = calc()
-    assert metrics(at) == {"Net's answer": "143", "True answer": "143", "Wrong bits": "0"}
+    net = net_bits(200, 57, 8)
+    wrong = sum(x != y for x, y in zip(net, "10001111"))
     assert bit_rows(at) == {"a = 200": "11001000", "b = 57": "00111001",
-                            "true bits": "10001111", "net's bits": "10001111"}
-    assert at.success[0].value == "Exactly right: 200 − 57 = 143"
+                            "true bits": "10001111", "net's bits": net}
+    assert metrics(at) == {"Net's answer": f"{int(net, 2):,}", "True answer": "143",
+                           "Wrong bits": str(wrong)}
+    if wrong:
+        assert at.error[0].value.startswith(f"{wrong} of 8 bits are wrong")
+    else:
+        assert at.success[0].value == "Exactly right: 200 − 57 = 143"
 
 
 def test_narrow_widths_get_a_scaled_default_problem(calc):
@@ -44,7 +67,8 @@ def test_typed_operands(calc):
     at = calc()
     at.number_input(key="calc_a_8").set_value(128).run()
     at.number_input(key="calc_b_8").set_value(1).run()
-    assert metrics(at)["Net's answer"] == "127" and not at.exception
+    assert metrics(at)["Net's answer"] == f"{int(net_bits(128, 1, 8), 2):,}"
+    assert metrics(at)["True answer"] == "127" and not at.exception
 
 
 def test_a_smaller_than_b_is_explained(calc):
@@ -57,42 +81,75 @@ def test_a_smaller_than_b_is_explained(calc):
 
 
 def test_wide_operands_in_a_text_box(calc):
-    """64-bit operands go into text boxes; a model trained on 8 bits still gets them right."""
+    """64-bit operands go into text boxes; the net's answer is what the book's equations give at
+    64 steps."""
     at = calc()
     at.toggle(key="calc_wide").set_value(True).run()
-    at.slider(key="calc_width_True").set_value(64).run()
+    at.slider(key="calc_width_8").set_value(64).run()
     a, b = 18_446_744_073_709_551_615, 12_345_678_901_234_567_890
     at.text_input(key="calc_a_64").input(str(a)).run()
     at.text_input(key="calc_b_64").input(str(b)).run()
     assert not at.exception
-    assert metrics(at)["Net's answer"] == f"{a - b:,}" and metrics(at)["Wrong bits"] == "0"
+    net = net_bits(a, b, 64)
+    assert metrics(at)["Net's answer"] == f"{int(net, 2):,}"
+    assert metrics(at)["True answer"] == f"{a - b:,}"
+    assert metrics(at)["Wrong bits"] == str(sum(x != y for x, y in zip(net, f"{a - b:064b}")))
 
 
 @pytest.mark.parametrize("text, message", [
-    ("12abc", "\"12abc\" is not a whole number."),
-    ("-5", "\"-5\" does not fit in 40 bits"),
+    ("12abc", "` 12abc ` is not a whole number."),
+    ("-5", "` -5 ` does not fit in 40 bits (0 to 1,099,511,627,775)."),
     ("2" * 30, "does not fit in 40 bits"),
-], ids=["letters", "negative", "too-big"])
+    ("9" * 5000, "does not fit in 40 bits"),
+    ("0x" + "f" * 11, "does not fit in 40 bits"),
+    ("0b2", "is not a whole number"),
+    ("", "is not a whole number"),
+], ids=["letters", "negative", "too-big", "5000-nines", "hex-too-big", "bad-binary", "empty"])
 def test_bad_text_gets_a_message(calc, text, message):
     """Text that is not a fitting whole number gets a message, and the page goes on."""
     at = calc()
     at.toggle(key="calc_wide").set_value(True).run()
-    at.slider(key="calc_width_True").set_value(40).run()
+    at.slider(key="calc_width_8").set_value(40).run()
     at.text_input(key="calc_a_40").input(text).run()
     assert not at.exception
     assert message in at.error[0].value
 
 
 def test_random_problems_score(calc):
-    """Twenty random problems, all right for the book's model."""
+    """Twenty random problems, scored as the book's equations answer them."""
     at = calc()
     at.button(key="calc_random").click().run()
-    assert metrics(at)["Exactly right"] == "20 / 20"
-    assert len(at.dataframe[-1].value) == 20
+    a_bits, b_bits = random_operands(8, 20, np.random.default_rng(1))
+    pairs = [(int(from_bits(x)), int(from_bits(y))) for x, y in zip(a_bits, b_bits)]
+    right = sum(int(net_bits(a, b, 8), 2) == a - b for a, b in pairs)
+    assert metrics(at)["Exactly right"] == f"{right} / 20"
+    table = at.dataframe[-1].value
+    assert [(int(x), int(y)) for x, y in zip(table["a"], table["b"])] == pairs
 
 
 def test_chinese_calculator(calc):
     """The calculator speaks Chinese too."""
     at = calc({"lang": "zh"})
     assert at.title[0].value == "减法计算器"
-    assert metrics(at)["网络的答案"] == "143"
+    assert metrics(at)["正确答案"] == "143"
+
+
+def test_the_width_follows_the_sidebar(calc):
+    """With the calculator open at 8 bits, a new training width in the sidebar moves the
+    calculator to that width."""
+    at = calc()
+    at.sidebar.slider(key="bits").set_value(10).run()
+    assert not at.exception
+    assert at.number_input(key="calc_a_10").value == 200
+    assert "trained on 10-bit problems only" in " ".join(m.value for m in at.markdown)
+
+
+def test_typed_numbers_in_other_bases(calc):
+    """0x and 0b prefixes and underscores are read as a person means them."""
+    at = calc()
+    at.toggle(key="calc_wide").set_value(True).run()
+    at.slider(key="calc_width_8").set_value(40).run()
+    at.text_input(key="calc_a_40").input("0xFF_FF").run()
+    at.text_input(key="calc_b_40").input("0b1010").run()
+    assert not at.exception and not at.error
+    assert metrics(at)["True answer"] == f"{0xFFFF - 0b1010:,}"

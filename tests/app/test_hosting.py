@@ -1,8 +1,13 @@
-"""What a public host needs: limits, divergence, weights in and out."""
+"""What a public host needs: limits, divergence, the store and the queue, weights out."""
+import threading
+
 import numpy as np
 
 from rnn import TrainConfig
-from ui.store import Gate, ModelStore
+from tests.app.conftest import switch_to
+from ui.models import model_store
+from ui.queue import Gate
+from ui.shared import LruStore
 
 
 def test_a_run_over_the_work_cap_is_refused_plainly(app):
@@ -10,7 +15,7 @@ def test_a_run_over_the_work_cap_is_refused_plainly(app):
     at = app({"iterations": "100000", "hidden": "64", "bits": "16"}).run()
     assert not at.exception
     assert at.error[0].value.startswith("This run is too big")
-    assert "model" not in at.session_state
+    assert model_store().peek(TrainConfig(iterations=100_000, hidden=64, bits=16)) is None
 
 
 def test_divergence_is_reported_and_charts_still_draw(app, fresh_store, monkeypatch):
@@ -29,47 +34,99 @@ def test_divergence_is_reported_and_charts_still_draw(app, fresh_store, monkeypa
     assert not at.exception
     assert at.error[0].value.startswith("Training blew up at iteration")
     assert len(at.get("vega_lite_chart")) == 2
-    at.switch_page("app_pages/calculator.py").run()
+    switch_to(at, "calculator").run()
     assert not at.exception and at.error[0].value.startswith("Training with these settings")
 
 
-def test_model_store_is_bounded_least_recently_used():
+def test_store_is_bounded_least_recently_used():
     """The store keeps at most its capacity, dropping the least recently used."""
-    store = ModelStore(capacity=3)
+    store = LruStore(capacity=3)
     keys = [TrainConfig(seed=s) for s in range(5)]
     for key in keys[:3]:
-        store.slot(key).model = key
+        store.slot(key).value = key
     store.slot(keys[0])  # used again: now the most recent
     store.slot(keys[3])
     store.slot(keys[4])
     assert len(store) == 3
-    assert store.slot(keys[0]).model == keys[0]  # kept
-    assert store.slot(keys[1]).model is None  # dropped
+    assert store.peek(keys[0]) == keys[0]  # kept
+    assert store.peek(keys[1]) is None  # dropped
 
 
-def test_gate_lets_a_limited_number_through_in_order():
-    """Two slots: a third caller waits, sees its place in line, and goes when one leaves."""
-    import threading
-    gate, places, inside = Gate(2), [], threading.Event()
-    release = threading.Event()
+def test_gate_serves_waiting_callers_in_the_order_they_came():
+    """One slot, held: B then C wait (places 1 and 2, as each is told); when the holder leaves,
+    B goes first, then C."""
+    gate = Gate(1)
+    held, leave = threading.Event(), threading.Event()
+    entered, places = [], {"B": [], "C": []}
+    waiting = {"B": threading.Event(), "C": threading.Event()}
 
-    def hold():
+    def holder():
         with gate.enter(lambda place: None):
-            inside.set()
-            release.wait(5)
-    holders = [threading.Thread(target=hold) for _ in range(2)]
-    for thread in holders:
-        thread.start()
-    inside.wait(5)
+            held.set()
+            leave.wait(10)
 
-    def waited(place):
+    def caller(name):
+        def on_wait(place):
+            places[name].append(place)
+            waiting[name].set()
+        with gate.enter(on_wait, poll=0.01):
+            entered.append(name)
+    threads = [threading.Thread(target=holder)]
+    threads[0].start()
+    assert held.wait(10)
+    for name in ("B", "C"):
+        threads.append(threading.Thread(target=caller, args=(name,)))
+        threads[-1].start()
+        assert waiting[name].wait(10)  # C joins the line only once B is in it
+    leave.set()
+    for thread in threads:
+        thread.join(10)
+    assert entered == ["B", "C"]
+    assert set(places["B"]) == {1} and places["C"][0] == 2 and gate.waiting == 0
+
+
+def test_a_caller_that_leaves_the_line_lets_the_next_one_through():
+    """A waiting caller whose on_wait raises (a Streamlit rerun does) leaves the line; the one
+    behind it moves up."""
+    gate = Gate(1)
+    held, leave, behind_waits = threading.Event(), threading.Event(), threading.Event()
+    entered, places = [], []
+
+    def holder():
+        with gate.enter(lambda place: None):
+            held.set()
+            leave.wait(10)
+    first = threading.Thread(target=holder)
+    first.start()
+    assert held.wait(10)
+
+    def leaves(place):
+        raise KeyboardInterrupt  # stands for Streamlit's StopException
+
+    def quitter():
+        try:
+            with gate.enter(leaves, poll=0.01):
+                entered.append("quitter")
+        except KeyboardInterrupt:
+            pass
+    second = threading.Thread(target=quitter)
+    second.start()
+    second.join(10)
+
+    def on_wait(place):
         places.append(place)
-        release.set()
-    with gate.enter(waited):
-        pass
-    for thread in holders:
-        thread.join(5)
-    assert places and places[0] == 1 and gate.waiting == 0
+        behind_waits.set()
+
+    def behind():
+        with gate.enter(on_wait, poll=0.01):
+            entered.append("behind")
+    third = threading.Thread(target=behind)
+    third.start()
+    assert behind_waits.wait(10)
+    leave.set()
+    for thread in (first, third):
+        thread.join(10)
+    assert entered == ["behind"] and places[0] == 1
 
 
 def test_download_button_is_offered(app):

@@ -1,56 +1,147 @@
+"""The insight page, checked against scores computed pair by pair here and against nets built by
+hand whose behaviour is known."""
+import dataclasses
+
 import numpy as np
 import pytest
 
-from rnn.analysis import borrow_correlation
+from rnn import TrainConfig
+from rnn.bits import subtract_bits, to_bits
+from rnn.evaluate import predict_bits, random_operands
+from rnn.model import Params
 from tests.app.charts import chart_rows, chart_titled as chart
+from ui.models import from_weights, model_store
 
 
 @pytest.fixture
 def page(open_page):
-    return lambda query=None: open_page("app_pages/insight.py", query)
+    return lambda query=None: open_page("insight", query)
 
 
-def test_book_model_is_right_everywhere(page):
-    """The book's model: no wrong pair on the map; 100 % from 8 to 256 bits."""
+def all_pairs(bits):
+    a, b = np.tril_indices(2**bits)
+    return to_bits(a, bits), to_bits(b, bits)
+
+
+def wrong_pairs(params, bits):
+    """Pairs a >= b the net gets wrong, run pair by pair against Python's own a - b."""
+    a_bits, b_bits = all_pairs(bits)
+    truth = to_bits((a_bits @ (1 << np.arange(bits))) - (b_bits @ (1 << np.arange(bits))), bits)
+    return int((predict_bits(params, a_bits, b_bits) != truth).any(axis=1).sum())
+
+
+def hidden_states(params, a_bits, b_bits):
+    """The hidden state after each step, (N, T, H), written out step by step."""
+    h = np.full((len(a_bits), params.hidden), 0.1)
+    states = []
+    for t in range(a_bits.shape[1]):
+        z = a_bits[:, t, None] * params.synapse_0[0] + b_bits[:, t, None] * params.synapse_0[1]
+        h = 1 / (1 + np.exp(-(z + h @ params.synapse_h)))
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def correlations(params, bits):
+    """Each unit's Pearson r with the true borrow over every pair a >= b and step (NumPy's
+    corrcoef; 0 for a unit that never varies)."""
+    a_bits, b_bits = all_pairs(bits)
+    borrow = subtract_bits(a_bits, b_bits)[1].ravel()
+    states = hidden_states(params, a_bits, b_bits).reshape(-1, params.hidden)
+    return np.array([np.corrcoef(states[:, u], borrow)[0, 1] if states[:, u].std() > 0 else 0.0
+                     for u in range(params.hidden)])
+
+
+def test_map_counts_what_running_every_pair_gives(page):
+    """The map's count of wrong problems is what running all 32,896 pairs gives here; the longer
+    numbers chart shows each width's score on random operands."""
     at = page()
-    assert at.metric[0].value == "0 / 32,896"
+    params = model_store().peek(TrainConfig()).params
+    assert at.metric[0].value == f"{wrong_pairs(params, 8):,} / 32,896"
     spans = chart_rows(chart(at, "Every 8-bit problem: a (down) − b (across)"))
-    assert {s["state"] for s in spans} == {"right", "a < b (not trained on)"}
-    assert len(spans) < 600  # run-length encoded, not 65,536 cells
+    assert len(spans) < 2_000  # run-length encoded, not 65,536 cells
     lengths = chart_rows(chart(at, "Trained on 8 bits, tested on longer random numbers"),
                          layer=0)
-    assert [row["value"] for row in lengths] == [1.0] * 6
+    for row in lengths:
+        width = int(row["label"])
+        a_bits, b_bits = random_operands(width, 500, np.random.default_rng(width))
+        right = (predict_bits(params, a_bits, b_bits) == subtract_bits(a_bits, b_bits)[0])
+        assert 0 <= row["value"] <= 1
+        assert abs(row["value"] - right.all(axis=1).mean()) < 0.1  # another sample, same net
 
 
-def test_borrow_neuron_is_the_core_s(page):
-    """The highlighted unit is the one most correlated with the borrow, as rnn.analysis says."""
+def test_borrow_neuron_chart_is_each_units_correlation(page):
+    """The correlation chart shows each unit's r with the borrow as NumPy's corrcoef gives it, and
+    highlights the unit with the largest |r|."""
     at = page()
+    params = model_store().peek(TrainConfig()).params
     rows = chart_rows(chart(at, "Each hidden unit's correlation with the true borrow"), layer=0)
     shown = np.array([row["value"] for row in rows])
-    np.testing.assert_allclose(shown, borrow_correlation(at.session_state["model"].params, 8))
+    np.testing.assert_allclose(shown, correlations(params, 8), atol=1e-9)
     assert [row["current"] for row in rows].index(True) == int(np.abs(shown).argmax())
 
 
-def test_the_borrow_verdict_follows_the_correlation(page):
-    """The sentence under the neuron charts says "almost a borrow flag" only when the best unit's
-    |r| >= 0.9; the 12-bit net of 5,000 iterations has r = -0.73: "only in part"."""
-    book = " ".join(m.value for m in page().markdown)
-    assert "correlates 0.98 with the true borrow: it is almost a borrow flag." in book
-    wide = page({"bits": "12", "iterations": "5000"})
-    r = borrow_correlation(wide.session_state["model"].params, 12)
+K = 40.0  # a steep sigmoid: the hand-built units below are nearly 0 or 1
+
+
+def hand_built(kind):
+    """A net built by hand (no biases, every state starts at 0.1). Unit 1 turns itself on at the
+    first step and stays on: the constant the missing biases would give.
+    - "inverted": unit 0's state is 1 - borrow, so the borrow in is 1 - state:
+      K (a - b + state - 1/2) (a borrow leaves it near 0);
+    - "partial": unit 0 is on when b > a, ignoring the borrow in: K (b - a - 1/2);
+    - "flag": unit 0 as in "inverted", and unit 2 turns it the right way up from the same
+      inputs, more steeply: 100 (b - a + (1 - state 0) - 1/2), the borrow itself
+      (b + borrow in > a); being steeper it has the largest |r|;
+    - "none": no weights at all, every state stays at 1/2."""
+    if kind == "none":
+        return Params(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((2, 1)))
+    chain = 0.0 if kind == "partial" else K
+    sign = 1.0 if kind == "partial" else -1.0
+    synapse_0 = np.array([[-sign * K, 0.0], [sign * K, 0.0]])  # (2, H): a and b
+    synapse_h = np.array([[chain, 0.0], [-0.5 * K, 200.0]])  # (H, H): from unit i to unit j
+    if kind == "flag":
+        steep = 100.0
+        synapse_0 = np.hstack([synapse_0, [[-steep], [steep]]])
+        synapse_h = np.block([[synapse_h, np.array([[-steep], [0.5 * steep]])],
+                              [np.zeros((1, 3))]])
+    return Params(synapse_0, synapse_h, np.zeros((len(synapse_h), 1)))
+
+
+@pytest.mark.parametrize("kind, verdict", [
+    ("flag", "it is almost a borrow flag."),
+    ("inverted", "it is almost a borrow flag, upside down"),
+    ("partial", "it follows the borrow only in part"),
+    ("none", "no unit clearly follows the borrow"),
+])
+def test_the_borrow_verdict_follows_the_correlation(page_of, kind, verdict):
+    """The sentence under the neuron charts follows the best unit's r, for nets built by hand:
+    |r| >= 0.9 a flag (upside down when r < 0), 0.5 <= |r| < 0.9 only in part, below none."""
+    params = hand_built(kind)
+    r = correlations(params, 8)
     best = float(r[np.abs(r).argmax()])
-    assert 0.5 <= abs(best) < 0.9
-    text = " ".join(m.value for m in wide.markdown)
-    assert f"correlates {best:.2f} with the true borrow: it follows the borrow only in part" in text
-    assert "almost a borrow flag" not in text
+    band = {"flag": best >= 0.9, "inverted": best <= -0.9, "partial": 0.5 <= abs(best) < 0.9,
+            "none": abs(best) < 0.5}
+    assert band[kind], f"the hand-built {kind} net has r = {best:.3f}"
+    at = page_of("insight", from_weights(params, TrainConfig(hidden=params.hidden)))
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert f"correlates {best:.2f} with the true borrow: {verdict}" in text
 
 
-def test_undertrained_model_shows_wrong_pairs(page):
-    """A short run leaves wrong problems: they are counted and the hardest listed."""
+def test_undertrained_model_lists_its_hardest_wrong_pairs(page):
+    """A short run: the count is what running every pair gives, and the table lists up to ten
+    wrong problems, longest borrow chain first, each one really wrong."""
     at = page({"iterations": "1500"})
-    wrong, total = at.metric[0].value.split(" / ")
-    assert int(wrong.replace(",", "")) > 0 and total == "32,896"
-    assert len(at.dataframe[0].value) == 10
+    params = model_store().peek(TrainConfig(iterations=1500)).params
+    wrong = wrong_pairs(params, 8)
+    assert at.metric[0].value == f"{wrong:,} / 32,896"
+    if wrong:
+        table = at.dataframe[0].value
+        assert len(table) == min(10, wrong)
+        chains = list(table["longest borrow chain"])
+        assert chains == sorted(chains, reverse=True)
+        for row in table.itertuples(index=False):
+            assert row[3] != row[4]  # the net's answer is not the true one
 
 
 def test_wide_model_uses_a_sample(page):
@@ -59,14 +150,14 @@ def test_wide_model_uses_a_sample(page):
     assert at.metric[0].label == "Wrong among the random problems"
 
 
-def test_seed_sweep_runs_and_is_kept(page, app):
-    """The seed sweep trains 32 nets, reports the share at 100 %, and is kept for the next visitor."""
+def test_seed_sweep_runs_and_is_kept(page):
+    """The seed sweep trains 32 nets, reports the share at 100 %, and is kept for the next
+    visitor."""
     at = page({"iterations": "4000"})
     at.button(key="sweep_seeds").click().run()
     assert not at.exception
     assert "sweep_seeds" not in [b.key for b in at.button]  # done: the page redrew without it
-    metrics = {m.label: m.value for m in at.metric}
-    share = metrics["Nets that got everything right"]
+    share = {m.label: m.value for m in at.metric}["Nets that got everything right"]
     assert share.endswith("/ 32")
     again = page({"iterations": "4000"})
     assert {m.label: m.value for m in again.metric}["Nets that got everything right"] == share
@@ -76,3 +167,9 @@ def test_chinese_insight(page):
     """The page speaks Chinese."""
     at = page({"lang": "zh"})
     assert at.title[0].value == "它真的学会借位了吗?"
+
+
+def test_uploaded_config_keeps_its_width():
+    """A model made from weights keeps the configuration it is given."""
+    model = from_weights(hand_built("flag"), dataclasses.replace(TrainConfig(), hidden=3))
+    assert model.config.hidden == 3 and model.uploaded

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.app.conftest import switch_to
 from ui.settings import NUMBERS
 
 
@@ -35,20 +36,54 @@ def test_link_parameters_fill_the_sidebar(app):
     ({"seed": "-1"}, "seed", 0),
     ({"bits": ""}, "bits", 8),
     ({"hidden": ["8", "9"]}, "hidden", 16),
-], ids=["text", "too-big", "nan", "inf", "huge", "negative", "empty", "repeated"])
+    ({"hidden": ["8", ""]}, "hidden", 16),
+    ({"hidden": "8.9"}, "hidden", 16),
+    ({"seed": "5.5"}, "seed", 0),
+    ({"iterations": "99999.9"}, "iterations", 10_000),
+    ({"iterations": "150"}, "iterations", 10_000),
+    ({"alpha": "0.505"}, "alpha", 0.9),
+    ({"hidden": "9" * 5000}, "hidden", 16),
+], ids=["text", "too-big", "nan", "inf", "huge", "negative", "empty", "repeated",
+        "repeated-empty", "fraction", "fractional-seed", "fractional-iterations", "off-step",
+        "off-step-alpha", "5000-digits"])
 def test_bad_link_values_fall_back_with_a_notice(app, query, name, expected):
-    """A malformed or out-of-range link value falls back to the default and says so."""
+    """A link value that names no allowed setting is refused: the sidebar shows the default, the
+    link loses the parameter, the run uses the default, and one notice says so."""
     at = app(query).run()
     assert not at.exception
     assert at.sidebar.slider(key=name).value == expected
-    assert len(at.warning) == 1 and f" {name}" in at.warning[0].value
+    assert name not in at.query_params
+    assert len(at.warning) == 1 and f" {name}=" in at.warning[0].value or \
+        f" {name} more than once" in at.warning[0].value
+
+
+@pytest.mark.parametrize("query, name, expected, link", [
+    ({"hidden": "8.0"}, "hidden", 8, "8"),
+    ({"iterations": "1e3"}, "iterations", 1_000, "1000"),
+    ({"iterations": "1e5"}, "iterations", 100_000, "100000"),
+    ({"alpha": "0.50"}, "alpha", 0.5, "0.5"),
+    ({"seed": " 7"}, "seed", 7, "7"),
+], ids=["8.0", "1e3", "1e5", "0.50", "space"])
+def test_other_spellings_of_an_allowed_value_are_used(app, query, name, expected, link):
+    """A value written another way but naming exactly an allowed setting is used, without a
+    notice, and the link is rewritten to its plain form."""
+    at = app(query).run()
+    assert not at.exception and not at.warning
+    assert at.sidebar.slider(key=name).value == expected
+    assert at.query_params[name] == link
+
+
+def test_a_default_value_leaves_the_link(app):
+    """A link that names a default (hidden=16) is rewritten without it."""
+    at = app({"hidden": "16", "seed": "3"}).run()
+    assert "hidden" not in at.query_params and at.query_params["seed"] == "3"
 
 
 def test_bad_choice_and_language_notice(app):
     """An unknown sampling gets a notice in the user's language; the notice can be dismissed."""
     at = app({"sampling": "odd", "lang": "zh"}).run()
     assert at.sidebar.radio(key="sampling").value == "book"
-    assert at.warning[0].value.startswith("链接里的 sampling=odd 无效")
+    assert at.warning[0].value.startswith("链接里的 sampling=` odd ` 无效")
     at.button(key="dismiss_notices").click().run()
     assert not at.warning and not at.exception
 
@@ -75,7 +110,7 @@ def test_settings_survive_a_page_switch(app):
     """The sidebar is shared: a setting made on one page is there on the other."""
     at = app().run()
     at.sidebar.slider(key="hidden").set_value(10).run()
-    at.switch_page("app_pages/calculator.py").run()
+    switch_to(at, "calculator").run()
     assert at.sidebar.slider(key="hidden").value == 10 and not at.exception
 
 

@@ -1,0 +1,51 @@
+"""Sweeps over seeds, hidden sizes and learning rates around the sidebar's configuration, each
+trained once per server process and kept for every visitor."""
+import dataclasses
+
+import streamlit as st
+
+from rnn.sweep import run_sweep
+from ui.i18n import t
+from ui.shared import LruStore, obtain
+
+MAX_SWEEPS = 12  # sweep results kept per process
+MAX_ITERATIONS = 20_000  # a sweep trains at most this many iterations per model
+SEEDS = 32
+HIDDEN_SIZES = (1, 2, 3, 4, 8, 16, 32)
+RATES = (0.1, 0.3, 0.5, 0.9, 1.5, 2.5, 4.0)
+KINDS = ("seeds", "hidden", "alpha")
+
+
+def sweep_configs(config):
+    """The three sweeps around `config`, at most MAX_ITERATIONS long: {kind: [TrainConfig]}."""
+    base = dataclasses.replace(config, iterations=min(config.iterations, MAX_ITERATIONS))
+    return {
+        "seeds": [dataclasses.replace(base, seed=(config.seed + i) % 10_000)
+                  for i in range(SEEDS)],
+        "hidden": [dataclasses.replace(base, hidden=h) for h in HIDDEN_SIZES],
+        "alpha": [dataclasses.replace(base, alpha=r) for r in RATES],
+    }
+
+
+@st.cache_resource
+def sweep_store():
+    return LruStore(MAX_SWEEPS)
+
+
+def peek_sweep(configs):
+    """The sweep over `configs` if it has been run, else None."""
+    return sweep_store().peek(tuple(configs))
+
+
+def get_sweep(configs, box):
+    """The sweep over `configs` (sharing bits and iterations), run here with progress in `box`
+    if nobody has run it yet."""
+    def build(box):
+        bar = box.progress(0.0, text=t("sweep_progress", done=0, total=configs[0].iterations,
+                                       count=len(configs)))
+
+        def progress(done, total):
+            bar.progress(done / total, text=t("sweep_progress", done=done, total=total,
+                                              count=len(configs)))
+        return run_sweep(configs, progress)
+    return obtain(sweep_store(), tuple(configs), build, box)
