@@ -209,12 +209,13 @@ CATALOGUE = {
     "bp_title": {"zh": "观察反向传播", "en": "Watch back-propagation through time"},
     "bp_intro": {
         "zh": "书中这个例子的目的就是“观察其反向传播过程”。选一道题和训练中的某个时刻,下面逐步展示网络怎样正向算出答案(正向传播),"
-              "又怎样把误差从最后一位一步步传回第一位(反向传播),最后怎样据此调整三个权重矩阵。所有数值都来自训练时用的同一段代码。",
+              "又怎样把误差从最后一位一步步传回第一位(反向传播),最后怎样据此调整三个权重矩阵。所有数值都来自网络的参考实现(rnn.model);训练用的是同样算术的快速写法,两者只差舍入误差。",
         "en": "The book's example exists to let you observe back-propagation. Pick a problem and a "
               "moment in training: below, step by step, the net computes its answer (the forward "
               "pass), sends the error back from the last bit to the first (the backward pass), "
               "and turns that into changes of its three weight matrices. Every number comes from "
-              "the very code that trains."},
+              "the network's readable reference code (rnn.model); training runs a faster "
+              "arrangement of the same arithmetic, which agrees with it to rounding."},
     "bp_random": {"zh": "随机换一道题", "en": "Random problem"},
     "bp_snapshot": {"zh": "训练到第几次迭代时的网络", "en": "The net as it was after iteration"},
     "bp_snapshot_help": {"zh": "0 是训练前的随机权重,最右边是训练结束时的权重。",

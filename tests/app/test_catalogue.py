@@ -26,3 +26,14 @@ def test_every_key_named_in_the_code_exists():
              for key in re.findall(r"\bt\(\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8"))}
     assert len(named) > 100  # the pattern does find the calls
     assert named - set(CATALOGUE) == set()
+
+
+def test_keys_made_from_names_exist():
+    """Keys the code builds from a name: each slider's label and help, each sampling's label,
+    each reason a weights file can be refused for."""
+    from rnn.weights import REASONS
+    from ui.settings import CHOICES, NUMBERS
+    built = {*NUMBERS, *(f"{name}_help" for name in NUMBERS),
+             *(f"sampling_{value}" for value in CHOICES["sampling"]),
+             *(f"weights_{reason}" for reason in REASONS)}
+    assert built - set(CATALOGUE) == set()

@@ -119,3 +119,21 @@ def test_reset_goes_back_to_the_book(app):
     at = app({"hidden": "5", "alpha": "2"}).run()
     at.sidebar.button[0].click().run()
     assert sidebar_values(at)["hidden"] == 16 and sidebar_values(at)["alpha"] == 0.9
+
+
+def test_unknown_language_in_a_link(app):
+    """?lang=xx is refused with a notice listing the languages; the browser's language is used."""
+    at = app({"lang": "xx"}).run()
+    assert at.sidebar.radio(key="lang").value == "en"
+    assert at.warning[0].value.startswith(
+        "The link's lang=` xx ` is not valid (choose from ` zh, en `)")
+    assert "lang" not in at.query_params
+
+
+def test_sliders_take_their_bounds_from_the_one_table(app):
+    """Every slider's range and step are those of ui.settings.NUMBERS, the one place they are
+    written."""
+    at = app().run()
+    for name, field in NUMBERS.items():
+        slider = at.sidebar.slider(key=name)
+        assert (slider.min, slider.max, slider.step) == (field.low, field.high, field.step), name

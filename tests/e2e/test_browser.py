@@ -175,6 +175,11 @@ def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
     page.get_by_text("This file cannot be read").wait_for()
     wait_for_script(page)
     assert page.locator("[data-testid='stException']").count() == 0
+    huge = tmp_path / "huge.npz"  # over server.maxUploadSize (1 MB): refused by Streamlit itself
+    huge.write_bytes(b"\0" * 1_100_000)
+    chooser.set_input_files(str(huge))
+    expect(page.get_by_text("File must be 1.0MB or smaller.")).to_be_visible()
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
 def test_weights_download_is_the_trained_net(page, app_url, tmp_path):
