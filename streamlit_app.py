@@ -10,7 +10,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages import backprop, calculator, insight, train
-from ui import models, settings
+from ui import models, queue, settings
 from ui.i18n import t
 
 PAGES = [(train, "train", "📉"), (calculator, "calculator", "🧮"), (backprop, "backprop", "🔁"),
@@ -21,10 +21,11 @@ def show(page, config):
     """Draw `page` for the net of `config`: the title at once, the rest once the net is there."""
     st.title(t(page.TITLE))
     body = st.empty()  # training progress first, then the page, in the same place
-    work, over = models.too_big(config)
+    seconds, over = models.too_big(config)
     if over:
-        body.error(t("too_big", work=work, limit=models.MAX_WORK, iterations=config.iterations,
-                     hidden=config.hidden, bits=config.bits), icon="🛑")
+        body.error(t("too_big", seconds=seconds, limit=queue.JOB_SECONDS,
+                     iterations=config.iterations, hidden=config.hidden, bits=config.bits),
+                   icon="🛑")
         return
     model = models.get_model(config, body)
     if model.result.status == "diverged" and not page.SHOWS_DIVERGED:

@@ -3,9 +3,8 @@ picks, step by step (rnn.replay, built on rnn.model.forward / rnn.model.backward
 import numpy as np
 import streamlit as st
 
-from rnn.model import Params
-from rnn.replay import check_gradients, replay
-from ui import charts
+from rnn.replay import replay
+from ui import charts, checks
 from ui.i18n import t
 from ui.keys import scoped
 from ui.upload import model_in_use
@@ -24,7 +23,7 @@ def render(model):
     draw_forward(shown)
     draw_backward(shown)
     draw_updates(shown, config.alpha)
-    draw_gradient_check(shown, snapshots[iterations.index(chosen)], config.bits, config.hidden)
+    draw_gradient_check(shown, snapshots[iterations.index(chosen)], config.bits)
 
 
 def choose_problem(config, snapshots, iterations):
@@ -130,18 +129,15 @@ def draw_updates(shown, alpha):
     columns[2].metric(t("bp_loss_change"), f"{shown.after.loss - shown.trace.loss:+.3g}")
 
 
-def draw_gradient_check(shown, params, bits, hidden):
+def draw_gradient_check(shown, params, bits):
+    """The gradient check of this problem, on as many weights as GRADIENT_CHECK_SECONDS of the
+    server's time allow (a random sample of them on a big net), computed once per process."""
     st.header(t("bp_gradcheck"))
-    relative, passed = gradient_check_of(params.synapse_0, params.synapse_h, params.synapse_1,
-                                         shown.a, shown.b, bits)
-    (st.success if passed else st.error)(
-        t("bp_gradcheck_pass" if passed else "bp_gradcheck_fail", error=relative),
-        icon="✅" if passed else "❌")
-    st.caption(t("bp_gradcheck_text", weights=2 * hidden + hidden * hidden + hidden))
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def gradient_check_of(synapse_0, synapse_h, synapse_1, a, b, bits):
-    """Cached by the weights themselves (central differences take a moment on big nets)."""
-    check = check_gradients(Params(synapse_0, synapse_h, synapse_1), a, b, bits)
-    return check.relative_error, check.passed
+    box = st.empty()
+    check = checks.gradient_check(params, shown.a, shown.b, bits, box)
+    with box.container():
+        (st.success if check.passed else st.error)(
+            t("bp_gradcheck_pass" if check.passed else "bp_gradcheck_fail",
+              error=check.relative_error), icon="✅" if check.passed else "❌")
+        key = "bp_gradcheck_all" if check.checked == check.total else "bp_gradcheck_sample"
+        st.caption(t(key, checked=check.checked, weights=check.total))

@@ -2,11 +2,11 @@
 import numpy as np
 import streamlit as st
 
-from rnn import analysis
+from rnn import analysis, cost
 from rnn.bits import from_bits, subtract_bits, to_bits
 from rnn.evaluate import EXHAUSTIVE_BITS, answer
 from rnn.model import forward
-from ui import charts, sweeps
+from ui import charts, queue, sweeps
 from ui.i18n import t
 from ui.keys import scoped
 
@@ -29,7 +29,7 @@ def draw_map(model):
     st.header(t("in_map"))
     left, right = st.columns([3, 2])
     if bits <= EXHAUSTIVE_BITS:
-        found = model.derived("map", lambda: analysis.correctness_map(params, bits))
+        found = model.analysed("map", lambda turn: analysis.correctness_map(params, bits))
         left.altair_chart(charts.correctness_map_chart(found.exact, bits), width="stretch")
         with right:
             pairs = 2 ** (bits - 1) * (2**bits + 1)
@@ -45,7 +45,8 @@ def draw_map(model):
             else:
                 st.success(t("in_all_right", pairs=pairs), icon="✅")
     else:
-        found = model.derived("sample_map", lambda: analysis.sampled_map(params, bits))
+        found = model.analysed("sample_map",
+                                lambda turn: analysis.sampled_map(params, bits))
         left.altair_chart(charts.sampled_map_chart(found.a, found.b, found.right, bits),
                           width="stretch")
         right.metric(t("in_wrong_sample"),
@@ -58,7 +59,7 @@ def draw_map(model):
 def draw_lengths(model):
     bits = model.config.bits
     st.header(t("in_length"))
-    lengths = model.derived("lengths", lambda: analysis.length_generalisation(
+    lengths = model.analysed("lengths", lambda turn: analysis.length_generalisation(
         model.params, LENGTH_WIDTHS))
     st.altair_chart(charts.bars([f"{w}" for w in LENGTH_WIDTHS],
                                 [lengths[w] for w in LENGTH_WIDTHS],
@@ -82,8 +83,8 @@ def draw_neuron(model):
     params, config = model.params, model.config
     bits = config.bits
     st.header(t("in_neuron"))
-    correlation = model.derived("correlation",
-                                lambda: analysis.borrow_correlation(params, bits))
+    correlation = model.analysed("correlation",
+                                 lambda turn: analysis.borrow_correlation(params, bits))
     best = int(np.abs(correlation).argmax())
     left, right = st.columns(2)
     left.altair_chart(charts.bars(list(range(config.hidden)), correlation,
@@ -103,7 +104,7 @@ def draw_neuron(model):
                         width="stretch")
     r = float(correlation[best])
     st.markdown(t("in_neuron_text", unit=best, r=r, verdict=t(borrow_verdict(r))))
-    ablated = model.derived("ablation", lambda: analysis.ablation(params, bits))
+    ablated = model.analysed("ablation", lambda turn: analysis.ablation(params, bits, turn))
     full = model.curve.final.accuracy
     st.altair_chart(charts.bars(list(range(config.hidden)), ablated, t("in_ablation_title"),
                                 t("axis_unit"), t("axis_accuracy"),
@@ -141,12 +142,17 @@ def draw_sweeps(model):
 
 def draw_sweep(kind, configs, iterations):
     result = sweeps.peek_sweep(configs)
+    seconds = cost.sweep_seconds(configs)
+    if result is None and seconds > queue.JOB_SECONDS:
+        st.info(t("in_sweep_too_big", count=len(configs), seconds=seconds,
+                  limit=queue.JOB_SECONDS), icon="🛑")
+        return
     slot = st.empty()
     if result is None and slot.button(t("in_sweep_run", count=len(configs)),
                                       key=scoped("sweep", kind)):
         result = sweeps.get_sweep(configs, slot)  # the result takes the button's place
     if result is None:
-        st.caption(t("in_sweep_hint"))
+        st.caption(t("in_sweep_hint", seconds=max(1, round(seconds))))
         return
     slot.empty()
     labels = {"seeds": [c.seed for c in configs], "hidden": [c.hidden for c in configs],

@@ -90,24 +90,34 @@ def hidden_states(params, a_bits, b_bits):
 def borrow_correlation(params, bits):
     """Pearson correlation of each hidden unit (after step t) with the true borrow out of step t,
     over all pairs a >= b (SAMPLE random ones above EXHAUSTIVE_BITS) and all steps: (H,). A unit
-    that never varies scores 0."""
+    that never varies scores 0. Two passes over the recurrence (the means, then the centred sums)
+    keep one step's states in memory at a time, not every step's."""
     a_bits, b_bits = operand_bits(bits)
-    borrow = subtract_bits(a_bits, b_bits)[1].reshape(-1).astype(np.float64)  # (N T,)
-    states = hidden_states(params, a_bits, b_bits).reshape(-1, params.hidden)  # (N T, H)
-    centred = states - states.mean(axis=0)
-    target = borrow - borrow.mean()
-    spread = np.sqrt((centred ** 2).sum(axis=0) * (target ** 2).sum())
+    borrow = subtract_bits(a_bits, b_bits)[1].astype(np.float64)  # (N, T)
+    count = borrow.size
+    with np.errstate(**QUIET):
+        mean = sum(h.sum(axis=0) for h in hidden_steps(params, a_bits, b_bits)) / count  # (H,)
+        target = borrow - borrow.mean()
+        products, squares = np.zeros(params.hidden), np.zeros(params.hidden)
+        for t, h in enumerate(hidden_steps(params, a_bits, b_bits)):
+            centred = h - mean  # (N, H)
+            products += target[:, t] @ centred
+            squares += (centred ** 2).sum(axis=0)
+    spread = np.sqrt(squares * (target ** 2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
-        correlation = (centred * target[:, None]).sum(axis=0) / spread
+        correlation = products / spread
     return np.nan_to_num(correlation)
 
 
-def ablation(params, bits):
+def ablation(params, bits, progress=None):
     """Exact-match accuracy with each hidden unit silenced in turn (its state set to 0 after every
-    step): (H,), each scored by `score_width`."""
+    step): (H,), each scored by `score_width`. `progress()`, if given, is called after each unit
+    (a caller that shares the CPU gives others a turn there)."""
     accuracy = np.empty(params.hidden)
     for unit in range(params.hidden):
         keep = np.ones(params.hidden)
         keep[unit] = 0.0
         accuracy[unit] = score_width(params, bits, keep).accuracy
+        if progress is not None:
+            progress()
     return accuracy

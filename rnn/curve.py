@@ -17,7 +17,7 @@ class Curve:
     first_perfect: int | None  # first snapshot iteration at 100 %, at the snapshots' resolution
 
 
-def accuracy_curve(result):
+def accuracy_curve(result, progress=None):
     """Score a run (rnn.training.TrainResult) over its S snapshots, with `score_width`.
 
     Scored in full, and so on the curve: (1) the min(S, CURVE_POINTS + 1) distinct snapshots at
@@ -26,7 +26,8 @@ def accuracy_curve(result):
     SCREEN_PAIRS screening pairs right (`evaluate.first_perfect`; the others cannot be at 100 %).
     So `first_perfect` is the iteration of the first of all S snapshots whose score is 100 %, or
     None when none is. The final weights are scored too (`final`); they are the last snapshot
-    unless the run was cancelled or diverged.
+    unless the run was cancelled or diverged. `progress()`, if given, is called after each score
+    (a caller that shares the CPU gives others a turn there).
     """
     bits, snapshots = result.config.bits, result.snapshots
     scored = {}  # snapshot index -> accuracy
@@ -34,6 +35,8 @@ def accuracy_curve(result):
     def accuracy(index):
         if index not in scored:
             scored[index] = score_width(snapshots[index], bits).accuracy
+            if progress is not None:
+                progress()
         return scored[index]
     for i in range(CURVE_POINTS + 1):
         accuracy(i * (len(snapshots) - 1) // CURVE_POINTS)

@@ -42,8 +42,9 @@ def replay(params, a, b, bits, alpha):
                   alpha)
 
 
-def check_gradients(params, a, b, bits):
-    """The gradient check of `rnn.gradcheck` on the problem a - b."""
+def check_gradients(params, a, b, bits, **options):
+    """The gradient check of `rnn.gradcheck` on the problem a - b; `options` (budget, seed,
+    progress) as there."""
     a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
-    return gradient_check(params, a_bits, b_bits, subtract_bits(a_bits, b_bits)[0])
+    return gradient_check(params, a_bits, b_bits, subtract_bits(a_bits, b_bits)[0], **options)
 

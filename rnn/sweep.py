@@ -21,9 +21,11 @@ class SweepResult:
 
 
 def run_sweep(configs, progress=None, chunk=500):
-    """Train `configs` (same bits and iterations) side by side; `progress(done, total)` may
-    return False to stop (then None is returned). Checkpoints every ceil(iterations /
-    CHECKPOINTS) iterations; each model's weights are those of its lone run (see rnn.batch)."""
+    """Train `configs` (same bits and iterations) side by side, then score each model.
+    `progress(done, total)` is called after every chunk of work (`chunk` iterations, then each
+    model's scoring, with done == total) and may return False to stop (then None is returned).
+    Checkpoints every ceil(iterations / CHECKPOINTS) iterations; each model's weights are those of
+    its lone run (see rnn.batch)."""
     started = time.perf_counter()
     configs = list(configs)
     total, bits = configs[0].iterations, configs[0].bits
@@ -34,9 +36,12 @@ def run_sweep(configs, progress=None, chunk=500):
         if progress is not None and progress(training.iteration, total) is False:
             return None
     result = training.result()
-    firsts = []
+    firsts, final = [], []
     for m in range(len(configs)):
         first = first_perfect([c[m] for c in result.checkpoints], bits)
         firsts.append(None if first is None else int(result.checkpoint_iterations[first]))
-    final = np.array([score_width(p, bits).accuracy for p in result.params])
+        final.append(score_width(result.params[m], bits).accuracy)
+        if progress is not None and progress(total, total) is False:
+            return None
+    final = np.array(final)
     return SweepResult(configs, firsts, final, every, time.perf_counter() - started)

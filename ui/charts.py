@@ -1,12 +1,30 @@
-"""Every Altair chart of the app, so they all look alike. Builders only: no Streamlit calls."""
+"""Every Altair chart of the app, so they all look alike, and `show`, which draws one with its
+text alternative. The builders make no Streamlit calls.
+
+One palette, safe for colour-blind eyes: blue against orange, never red against green; and
+colour is never the only sign of right and wrong, which also carry the marks ✓ and ✗.
+"""
 import altair as alt
 import numpy as np
 import pandas as pd  # Altair builds a chart ~40x faster from a DataFrame than from dicts
+import streamlit as st
 
 from ui.i18n import t
 
 MAX_POINTS = 2_000  # points per curve sent to the browser
-RIGHT, WRONG, NEUTRAL = "#2e7d32", "#c62828", "#90a4ae"
+RIGHT, WRONG = "#1f6fb2", "#d95f02"  # blue, orange (strong): lines, bars, marks
+RIGHT_LIGHT, WRONG_LIGHT, PLAIN = "#c6dbef", "#fdd0a2", "#eceff1"  # cell backgrounds
+CURRENT, OTHER, NEUTRAL = "#08519c", "#9ecae1", "#90a4ae"  # the highlighted bar, the rest, bands
+DIVERGING = ["#2166ac", "#f7f7f7", "#b35806"]  # below 0, 0, above 0: blue, white, orange
+SEQUENTIAL = "viridis"  # 0 to 1
+RIGHT_MARK, WRONG_MARK = "✓", "✗"
+
+
+def show(chart, text):
+    """Draw `chart` across the page with `text`, one sentence made from its data that says what
+    it shows and its key number: what a reader who cannot see the chart is told."""
+    st.altair_chart(chart, width="stretch")
+    st.caption(text)
 
 
 def table(records):
@@ -50,7 +68,7 @@ def error_chart(errors, height=260):
         tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip("low:Q", title=t("tooltip_low"), format=".3f"),
                  alt.Tooltip("high:Q", title=t("tooltip_high"), format=".3f")])
-    line = alt.Chart(data).mark_line(color="#1565c0").encode(
+    line = alt.Chart(data).mark_line(color=RIGHT).encode(
         x, alt.Y("average:Q"),
         tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip("average:Q", title=t("tooltip_average"), format=".3f")])
@@ -93,7 +111,7 @@ def bits_chart(rows, wrong):
         alt.Y("row:N", title=None, sort=alt.EncodingSortField("order")))
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("state:N", legend=None, scale=alt.Scale(
-            domain=["plain", "right", "wrong"], range=["#eceff1", "#c8e6c9", "#ffcdd2"])))
+            domain=["plain", "right", "wrong"], range=[PLAIN, RIGHT_LIGHT, WRONG_LIGHT])))
     text = base.mark_text(fontSize=15, fontWeight="bold").encode(text="value:Q")
     return (cells + text).properties(height=34 * len(rows) + 40)
 
@@ -135,9 +153,9 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
                "value": float(matrix[i, j])} for i in range(rows) for j in range(columns)]
     if diverging:
         limit = float(np.abs(matrix).max()) or 1.0
-        scale = alt.Scale(domain=[-limit, 0, limit], range=["#2166ac", "#f7f7f7", "#b2182b"])
+        scale = alt.Scale(domain=[-limit, 0, limit], range=DIVERGING)
     else:
-        scale = alt.Scale(scheme="viridis", domain=list(domain))
+        scale = alt.Scale(scheme=SEQUENTIAL, domain=list(domain))
     x = alt.X("column:N", title=column_title, sort=[str(c) for c in column_labels],
               axis=alt.Axis(labelAngle=0))
     y = alt.Y("row:N", title=row_title, sort=[str(r) for r in row_labels],
@@ -175,7 +193,7 @@ def step_bars(values, title, y_title, highlight=None, step_title=None, log=False
     return alt.Chart(table(data)).mark_bar().encode(
         alt.X("step:O", title=step_title or t("axis_step"), axis=alt.Axis(labelAngle=0)),
         alt.Y("value:Q", title=y_title, scale=scale),
-        color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
+        color=alt.condition("datum.current", alt.value(CURRENT), alt.value(OTHER)),
         tooltip=[alt.Tooltip("step:O", title=step_title or t("axis_step")),
                  alt.Tooltip("value:Q", title=y_title, format=".4g")],
     ).properties(title=title, height=200)
@@ -189,7 +207,7 @@ def output_chart(output, target, highlight=None):
         alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar().encode(
         alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
+        color=alt.condition("datum.current", alt.value(CURRENT), alt.value(OTHER)),
         tooltip=[alt.Tooltip("step:O", title=t("axis_step")),
                  alt.Tooltip("p:Q", title="layer_2", format=".4f"),
                  alt.Tooltip("target:Q", title=t("axis_truth"))])
@@ -218,7 +236,7 @@ def correctness_map_chart(exact, bits):
     values = [{"a": a, "a2": a + 1, "b": s, "b2": e, "state": names[k]}
               for a, s, e, k in map_spans(exact)]
     top = 2**bits
-    colour = alt.Scale(domain=names, range=["#a5d6a7", WRONG, "#e0e0e0"])
+    colour = alt.Scale(domain=names, range=[RIGHT_LIGHT, WRONG, PLAIN])
     return alt.Chart(table(values)).mark_rect(strokeWidth=0.6).encode(
         alt.X("b:Q", title="b", scale=alt.Scale(domain=[0, top], nice=False)), x2="b2:Q",
         y=alt.Y("a:Q", title="a", scale=alt.Scale(domain=[top, 0], nice=False)), y2="a2:Q",
@@ -260,7 +278,7 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     layers = [base.mark_bar().encode(
         alt.Y("value:Q", title=y_title, axis=axis,
               scale=alt.Scale(domain=list(domain)) if domain else alt.Scale()),
-        color=alt.condition("datum.current", alt.value("#1565c0"), alt.value("#90caf9")),
+        color=alt.condition("datum.current", alt.value(CURRENT), alt.value(OTHER)),
         tooltip=[alt.Tooltip("label:N", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=".2%" if percent else ".4g")])]
     if upright:
@@ -283,7 +301,7 @@ def neuron_chart(activation, borrow, unit):
         alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)),
         alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names,
-                                                                range=["#1565c0", WRONG]),
+                                                                range=[RIGHT, WRONG]),
                         legend=alt.Legend(orient="bottom")),
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
             domain=names, range=[[1, 0], [5, 3]])),

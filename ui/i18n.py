@@ -67,11 +67,13 @@ CATALOGUE = {
                           "en": "Training: {done:,} / {total:,} iterations"},
     "queued": {"zh": "服务器正忙,正在排队:前面还有 {place} 个训练任务……",
                "en": "The server is busy: waiting in line, number {place}…"},
-    "too_big": {"zh": "这次训练太大了:迭代次数 × 隐藏节点 × 位数 = {iterations:,} × {hidden} × {bits} = "
-                      "{work:,},超过了上限 {limit:,}。请减少其中一项。",
-                "en": "This run is too big: iterations × hidden units × bits = {iterations:,} × "
-                      "{hidden} × {bits} = {work:,}, over the limit of {limit:,}. Lower one of "
-                      "them."},
+    "too_big": {"zh": "这次训练太大了:{iterations:,} 次迭代、{hidden} 个隐藏节点、{bits} 位,大约要占用服务器 "
+                      "{seconds:.0f} 秒,超过了每次 {limit:.0f} 秒的上限(服务器由所有访客共用)。请减少迭代次数、"
+                      "隐藏节点或位数。",
+                "en": "This run is too big: {iterations:,} iterations of {hidden} hidden units "
+                      "on {bits} bits would take about {seconds:.0f} s of the server's time, "
+                      "over the limit of {limit:.0f} s for one run (every visitor shares the "
+                      "server). Lower the iterations, the hidden units or the bits."},
     "diverged": {"zh": "训练在第 {iteration:,} 次迭代时发散了:权重变成了无穷大或非数字(NaN)。学习速率 "
                        "{alpha} 太大,请调小。下面的图只画到发散之前。",
                  "en": "Training blew up at iteration {iteration:,}: the weights became infinite "
@@ -306,11 +308,19 @@ CATALOGUE = {
                                 "relative {error:.2e} (below 1e-7)."},
     "bp_gradcheck_fail": {"zh": "未通过:相对误差 {error:.2e},不小于 1e-7。",
                           "en": "Failed: relative error {error:.2e}, not below 1e-7."},
-    "bp_gradcheck_text": {"zh": "把 {weights} 个权重逐个加减一点点,看平方误差怎样变化,得到“数值梯度”;"
-                                "它和反向传播算出的梯度一致,说明反向传播算对了。",
-                          "en": "Nudging each of the {weights} weights up and down a little and "
-                                "watching the squared error gives a numerical gradient; when it "
-                                "matches the back-propagated one, back-propagation is right."},
+    "bp_gradcheck_all": {"zh": "把全部 {weights:,} 个权重逐个加减一点点,看平方误差怎样变化,得到“数值梯度”;"
+                               "它和反向传播算出的梯度一致,说明反向传播算对了。",
+                         "en": "Nudging each of the {weights:,} weights up and down a little and "
+                               "watching the squared error gives a numerical gradient; when it "
+                               "matches the back-propagated one, back-propagation is right."},
+    "bp_gradcheck_sample": {"zh": "这个网络有 {weights:,} 个权重,逐个检验太费时间,所以随机抽了 {checked:,} 个,"
+                                  "把每个加减一点点,看平方误差怎样变化,得到“数值梯度”,再和反向传播算出的梯度比较。",
+                            "en": "This net has {weights:,} weights, too many to check one by one "
+                                  "here, so {checked:,} of them chosen at random were nudged up "
+                                  "and down a little; the change of the squared error gives a "
+                                  "numerical gradient to hold against the back-propagated one."},
+    "bp_gradcheck_progress": {"zh": "梯度检验:{done:,} / {total:,} 个权重",
+                              "en": "Gradient check: {done:,} / {total:,} weights"},
     # insight page
     "page_insight": {"zh": "学会了吗?", "en": "Did it learn?"},
     "in_title": {"zh": "它真的学会借位了吗?", "en": "Did the net really learn to borrow?"},
@@ -399,8 +409,14 @@ CATALOGUE = {
     "in_sweep_hidden": {"zh": "隐藏层大小", "en": "Hidden sizes"},
     "in_sweep_alpha": {"zh": "学习速率", "en": "Learning rates"},
     "in_sweep_run": {"zh": "训练这 {count} 个网络", "en": "Train these {count} nets"},
-    "in_sweep_hint": {"zh": "需要几秒钟。结果会保存下来,其他访客也能直接看到。",
-                      "en": "Takes a few seconds. The result is kept, for other visitors too."},
+    "in_sweep_hint": {"zh": "大约需要 {seconds} 秒。结果会保存下来,其他访客也能直接看到。",
+                      "en": "Takes about {seconds} s. The result is kept, for other visitors too."},
+    "in_sweep_too_big": {"zh": "在这些设置下,训练这 {count} 个网络大约要占用服务器 {seconds:.0f} 秒,超过了每次 "
+                               "{limit:.0f} 秒的上限。请在侧栏减少迭代次数、隐藏节点或位数。",
+                         "en": "With these settings, training these {count} nets would take about "
+                               "{seconds:.0f} s of the server's time, over the limit of "
+                               "{limit:.0f} s. Lower the iterations, the hidden units or the bits "
+                               "in the settings."},
     "sweep_progress": {"zh": "正在并排训练 {count} 个网络:{done:,} / {total:,} 次迭代",
                        "en": "Training {count} nets side by side: {done:,} / {total:,} "
                              "iterations"},

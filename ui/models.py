@@ -2,19 +2,20 @@
 first, live (a progress bar and the error curve as it falls), then summarised for the pages."""
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import streamlit as st
 from streamlit.logger import get_logger
 
+from rnn import cost
 from rnn.curve import accuracy_curve
 from rnn.training import Training, TrainResult
-from ui import charts
+from ui import charts, queue
 from ui.i18n import t
 from ui.shared import LruStore, obtain
 
 MAX_MODELS = 24  # trained configurations kept per process
-MAX_WORK = 52_000_000  # iterations x hidden x bits of one run: about 4 s of training at most
 REPORT_EVERY = 500  # iterations between progress callbacks
 DRAW_EVERY = 0.25  # seconds from the end of one redraw of the progress to the next
 LOG = get_logger(__name__)  # the server's log: what was trained, and what was stopped early
@@ -24,8 +25,9 @@ LOG = get_logger(__name__)  # the server's log: what was trained, and what was s
 class Model:
     """A trained (or uploaded) net and what the pages show of it."""
     result: TrainResult
-    curve: object  # rnn.curve.Curve: accuracy over the run, the final score, the first 100 %
-    extras: dict = field(default_factory=dict)  # analyses computed on demand, see derived()
+    curve: object  # rnn.curve.Curve (accuracy over the run, the final score, the first 100 %);
+    # None for uploaded weights, which the pages that take them (calculator, backprop) do not score
+    extras: dict = field(default_factory=dict)  # analyses computed on demand, see analysed()
     uploaded: bool = False  # the visitor's own weights, not a run of the sidebar's settings
 
     @property
@@ -36,28 +38,34 @@ class Model:
     def config(self):
         return self.result.config
 
-    def derived(self, key, compute):
-        """A value derived from this net (an analysis a page shows), computed once per model."""
+    def analysed(self, key, compute):
+        """An analysis of this net that a page shows, computed once per model, in turns of the
+        work queue: `compute(next_turn)` may call `next_turn()` between chunks of its work."""
         if key not in self.extras:
-            self.extras[key] = compute()
+            status = st.empty()  # the place in the queue, while waiting for a turn
+            with queue.job(partial(queue.show_place, status)) as job:
+                self.extras[key] = compute(job.next_turn)
         return self.extras[key]
 
 
-def summarise(result, uploaded=False):
-    return Model(result, accuracy_curve(result), uploaded=uploaded)
+def summarise(result):
+    """A finished run and its accuracy curve."""
+    return Model(result, accuracy_curve(result))
 
 
-def from_weights(params, config):
-    """Uploaded weights as a model of one snapshot, so that every page treats them alike."""
+def from_weights(params, config, scored=False):
+    """Uploaded weights as a model of one snapshot, so that the pages treat them alike; scored
+    (an accuracy curve of that one snapshot) only when asked."""
     result = TrainResult(config, params, np.zeros(0), np.array([config.iterations]), [params],
                          [], "done")
-    return summarise(result, uploaded=True)
+    return Model(result, accuracy_curve(result) if scored else None, uploaded=True)
 
 
 def too_big(config):
-    """The work of a run, and whether it is over the cap of one run."""
-    work = config.iterations * config.hidden * config.bits
-    return work, work > MAX_WORK
+    """The server time that training `config` and scoring it would take (rnn.cost's estimate),
+    and whether it is over the limit of one job."""
+    seconds = cost.job_seconds(config)
+    return seconds, seconds > queue.JOB_SECONDS
 
 
 @st.cache_resource
@@ -72,25 +80,31 @@ def get_model(config, box):
 
 
 def _train(config, box):
-    """Train `config` here, redrawing its progress in `box` every DRAW_EVERY seconds. A rerun of
-    this session raises inside a redraw: the run stops there and its partial work is dropped."""
+    """Train `config` here, taking turns on the work queue, its progress redrawn in `box` every
+    DRAW_EVERY seconds; then score it. A rerun of this session raises inside a redraw (or while
+    waiting for a turn): the run stops there and its partial work is dropped."""
     LOG.info("training %s", config)
     training = Training(config)
+    with box.container():
+        status = st.empty()  # the place in the queue, while waiting for a turn
+        bar = st.progress(0.0, text=t("training_progress", done=0, total=config.iterations))
+        chart = st.empty()
     try:
-        _run_live(training, box)
+        with queue.job(partial(queue.show_place, status)) as job:
+            _run_live(training, job, bar, chart)
+            curve = accuracy_curve(training.result(), progress=job.next_turn)
     except BaseException:
         LOG.info("training stopped early, at iteration %d of %d: %s", training.iteration,
                  config.iterations, config)
         raise
     LOG.info("trained in %.2f s: %s", training.seconds, config)
-    return summarise(training.result())
+    return Model(training.result(), curve)
 
 
-def _run_live(training, box):
+def _run_live(training, job, bar, chart):
+    """Train in chunks, one turn of the work queue each; redraw the progress every DRAW_EVERY
+    seconds."""
     config = training.config
-    with box.container():
-        bar = st.progress(0.0, text=t("training_progress", done=0, total=config.iterations))
-        chart = st.empty()
     last_draw = 0.0
     while not training.done:
         training.run(REPORT_EVERY)
@@ -100,6 +114,7 @@ def _run_live(training, box):
                          text=t("training_progress", done=done, total=config.iterations))
             chart.altair_chart(charts.error_chart(training.errors, height=220), width="stretch")
             last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
+        job.next_turn()
     if training.status == "diverged":
         bar.progress(1.0, text=t("diverged_short", iteration=training.iteration))
     else:

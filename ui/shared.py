@@ -10,7 +10,6 @@ from collections import OrderedDict
 import streamlit as st
 
 from ui.i18n import t
-from ui.queue import work_queue
 
 
 class Slot:
@@ -49,10 +48,11 @@ def obtain(store, key, build, box):
     """The value stored under `key`, built here by `build(box)` if nobody has built it yet.
 
     `box` (an `st.empty`) shows what is going on: waiting for another session that builds the
-    same key, a place in the queue, then whatever `build` draws. A second session asking for a key
-    being built waits for it instead of building it again. Waiting draws into `box`, a Streamlit
-    call, so a rerun of the waiting session stops it there; a rerun of the building session stops
-    `build` at its next drawing, the lock is released and the partial work is dropped."""
+    same key, then whatever `build` draws (which takes its turns on the work queue, ui.queue). A
+    second session asking for a key being built waits for it instead of building it again.
+    Waiting draws into `box`, a Streamlit call, so a rerun of the waiting session stops it there;
+    a rerun of the building session stops `build` at its next drawing, the lock is released and
+    the partial work is dropped."""
     slot = store.slot(key)
     if slot.value is not None:
         return slot.value
@@ -60,8 +60,7 @@ def obtain(store, key, build, box):
         box.info(t("waiting_other_session"), icon="⏳")
     try:
         if slot.value is None:
-            with work_queue().enter(lambda place: box.info(t("queued", place=place), icon="⏳")):
-                slot.value = build(box)
+            slot.value = build(box)
     finally:
         slot.lock.release()
     return slot.value

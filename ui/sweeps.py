@@ -1,10 +1,12 @@
 """Sweeps over seeds, hidden sizes and learning rates around the sidebar's configuration, each
 trained once per server process and kept for every visitor."""
 import dataclasses
+from functools import partial
 
 import streamlit as st
 
 from rnn.sweep import run_sweep
+from ui import queue
 from ui.i18n import t
 from ui.shared import LruStore, obtain
 
@@ -41,11 +43,14 @@ def get_sweep(configs, box):
     """The sweep over `configs` (sharing bits and iterations), run here with progress in `box`
     if nobody has run it yet."""
     def build(box):
-        bar = box.progress(0.0, text=t("sweep_progress", done=0, total=configs[0].iterations,
-                                       count=len(configs)))
-
-        def progress(done, total):
-            bar.progress(done / total, text=t("sweep_progress", done=done, total=total,
-                                              count=len(configs)))
-        return run_sweep(configs, progress)
+        with box.container():
+            status = st.empty()  # the place in the queue, while waiting for a turn
+            bar = st.progress(0.0, text=t("sweep_progress", done=0,
+                                          total=configs[0].iterations, count=len(configs)))
+        with queue.job(partial(queue.show_place, status)) as job:
+            def progress(done, total):
+                bar.progress(done / total, text=t("sweep_progress", done=done, total=total,
+                                                  count=len(configs)))
+                job.next_turn()
+            return run_sweep(configs, progress)
     return obtain(sweep_store(), tuple(configs), build, box)

@@ -122,7 +122,8 @@ def test_the_borrow_verdict_follows_the_correlation(page_of, kind, verdict):
     band = {"flag": best >= 0.9, "inverted": best <= -0.9, "partial": 0.5 <= abs(best) < 0.9,
             "none": abs(best) < 0.5}
     assert band[kind], f"the hand-built {kind} net has r = {best:.3f}"
-    at = page_of("insight", from_weights(params, TrainConfig(hidden=params.hidden)))
+    at = page_of("insight", from_weights(params, TrainConfig(hidden=params.hidden),
+                                             scored=True))
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert f"correlates {best:.2f} with the true borrow: {verdict}" in text

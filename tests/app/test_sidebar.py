@@ -137,3 +137,53 @@ def test_sliders_take_their_bounds_from_the_one_table(app):
     for name, field in NUMBERS.items():
         slider = at.sidebar.slider(key=name)
         assert (slider.min, slider.max, slider.step) == (field.low, field.high, field.step), name
+
+
+ATTACKS = {
+    "link": "[Log in here](http://127.0.0.1:9/p)",
+    "image": "![i](http://127.0.0.1:9/i.png)",
+    "colour": ":red-background[alarm]",
+    "maths": "$x^2$",
+    "html": "<b>bold</b>",
+    "backticks": "`` ` ``",
+    "newlines": "a\n\n# heading",
+    "autolink": "http://127.0.0.1:9/x",
+}
+
+
+def code_spans(markdown):
+    """The inline code spans of a Markdown line, as CommonMark reads them: a run of n backticks
+    opens one, the next run of exactly n closes it; one space is stripped at each end."""
+    spans, outside, at = [], [], 0
+    while True:
+        start = markdown.find("`", at)
+        if start < 0:
+            outside.append(markdown[at:])
+            return spans, "".join(outside)
+        run = len(markdown[start:]) - len(markdown[start:].lstrip("`"))
+        outside.append(markdown[at:start])
+        end = start + run
+        while True:
+            close = markdown.find("`" * run, end)
+            assert close >= 0, f"unclosed code span in {markdown!r}"
+            after = len(markdown[close:]) - len(markdown[close:].lstrip("`"))
+            if after == run:
+                break
+            end = close + after
+        inner = markdown[start + run:close]
+        spans.append(inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") else inner)
+        at = close + run
+
+
+@pytest.mark.parametrize("name", ["hidden", "sampling", "lang"])
+@pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
+def test_link_text_is_shown_as_plain_text(app, name, attack):
+    """Whatever a link holds, the notice shows it inside an inline code span (which Markdown
+    leaves as it is: no link, image, colour, maths, HTML or heading), on one line; nothing of it
+    stands outside the span."""
+    at = app({name: attack}).run()
+    assert not at.exception
+    notice = at.warning[0].value
+    spans, outside = code_spans(notice)
+    assert " ".join(attack.split()) in spans
+    assert "\n" not in notice and "http" not in outside and "$" not in outside

@@ -237,3 +237,51 @@ def test_two_visitors_asking_for_the_same_new_settings_train_it_once(new_page, a
     assert accuracy[0] == accuracy[1]
     config = "TrainConfig(seed=11, bits=8, hidden=48, alpha=0.9, iterations=100000, sampling='book')"
     assert server_log().count(f"training {config}") == 1
+
+
+def test_a_link_cannot_put_its_content_in_the_page(page, app_url):
+    """A link whose values are Markdown (a link, an image, a colour, maths) shows them as plain
+    text in the notices: no link or image is made, nothing is fetched from the link's address."""
+    from urllib.parse import quote
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    values = {"hidden": "[Log in here](http://127.0.0.1:9/p)",
+              "sampling": "![i](http://127.0.0.1:9/i.png)",
+              "seed": ":red-background[alarm]", "alpha": "$x^2$"}
+    page.goto(f"{app_url}/?" + "&".join(f"{k}={quote(v)}" for k, v in values.items()))
+    wait_for_script(page)
+    expect(alert(page, "Log in here")).to_be_visible()
+    main = page.get_by_test_id("stMain")
+    assert main.locator("a[href*='127.0.0.1']").count() == 0
+    assert main.locator("img[src*='127.0.0.1']").count() == 0
+    assert main.locator(".katex").count() == 0
+    assert not [url for url in fetched if "127.0.0.1:9" in url]
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_crafted_weights_file_is_refused_plainly(page, app_url, tmp_path):
+    """A weights file whose configuration holds 5,000 nested brackets (it crashed the page
+    before): the weights load, the configuration is ignored, no error page."""
+    import io
+    import zipfile
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        from rnn import TrainConfig, weights
+        from rnn.model import init_params
+        import numpy as np
+        params = init_params(4, np.random.RandomState(0))
+        saved = zipfile.ZipFile(io.BytesIO(weights.to_npz_bytes(params, TrainConfig(hidden=4))))
+        for name in ("synapse_0.npy", "synapse_h.npy", "synapse_1.npy"):
+            archive.writestr(name, saved.read(name))
+        config = io.BytesIO()
+        np.save(config, np.array("[" * 5000))
+        archive.writestr("config.npy", config.getvalue())
+    crafted = tmp_path / "crafted.npz"
+    crafted.write_bytes(buffer.getvalue())
+    for path in ("calculator", "backprop"):
+        page.goto(f"{app_url}/{path}")
+        wait_for_script(page)
+        page.locator("input[type='file']").first.set_input_files(str(crafted))
+        page.get_by_text("Using the uploaded weights (4 hidden units").wait_for()
+        wait_for_script(page)
+        assert page.locator("[data-testid='stException']").count() == 0, path
