@@ -1,6 +1,8 @@
 """Load test: many sessions on one app server at once, on loopback only.
 
     .venv/bin/python scripts/loadtest.py [--sessions 20] [--rounds 10]
+    .venv/bin/python scripts/loadtest.py --hostile      # 10 ordinary visitors, then again
+                                                        # beside three hostile ones
 
 Serves the app with `streamlit run` on a free local port and opens `--sessions` sessions at the
 same moment. Each session speaks Streamlit's own websocket protocol (the BackMsg / ForwardMsg
@@ -18,6 +20,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import websockets
@@ -28,6 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts.serving import start_app, stop_app  # noqa: E402
 
 TIMEOUT = 240  # s: the last queued training may wait for all the others
+# The hostile mix: what one visitor can ask for within the app's limits (rnn.cost estimates
+# each just under ui.queue.JOB_SECONDS of server time).
+MAXIMAL_RUN = "hidden=64&bits=16&iterations=75000"
+MAXIMAL_SWEEP = "hidden=64&bits=8&iterations=4500"  # 32 seeds at 64 hidden units
 
 
 def rss_mib(pid):
@@ -53,15 +60,18 @@ class Session:
     def __init__(self, socket):
         self.socket = socket
 
-    async def run(self, page="", query="", widgets=()):
-        """Ask for a script run; return what it drew: {label: (kind, value or id)}, and the
-        exceptions shown."""
+    async def run(self, page="", query="", widgets=(), press=None):
+        """Ask for a script run (with number inputs set and a button pressed); return what it
+        drew: {label: value or widget id}, and the exceptions shown."""
         message = BackMsg()
         message.rerun_script.page_name = page
         message.rerun_script.query_string = query
         for widget_id, value in widgets:
             state = message.rerun_script.widget_states.widgets.add()
             state.id, state.int_value = widget_id, value
+        if press:
+            state = message.rerun_script.widget_states.widgets.add()
+            state.id, state.trigger_value = press, True
         await self.socket.send(message.SerializeToString())
         drawn, errors = {}, []
         while True:
@@ -75,23 +85,39 @@ class Session:
                     drawn[element.number_input.label] = element.number_input.id
                 elif which == "metric":
                     drawn[element.metric.label] = element.metric.body
+                elif which == "button":
+                    drawn[element.button.label] = element.button.id
                 elif which == "exception":
                     errors.append(element.exception.message)
             if kind == "script_finished":
                 return drawn, errors
 
 
-def connect(url):
+def connect(url, cookie=None):
+    """A websocket session; with `cookie` (a browser's _streamlit_xsrf) it is a tab of that
+    browser, which the app's work queue counts as one visitor."""
+    headers = {"Cookie": f"_streamlit_xsrf={cookie}"} if cookie else None
     return websockets.connect(url.replace("http", "ws") + "/_stcore/stream",
-                              subprotocols=["streamlit"], max_size=None)
+                              subprotocols=["streamlit"], max_size=None,
+                              additional_headers=headers)
 
 
-async def trainer(url, index, report):
+def browser_cookie(url):
+    """The XSRF cookie the server gives a new browser on its first page load."""
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name.strip() == "_streamlit_xsrf":
+                return rest.split(";")[0]
+    return None
+
+
+async def trainer(url, index, report, iterations=20_000):
     started = time.perf_counter()
     try:
         async with connect(url) as socket:
             drawn, errors = await Session(socket).run(query=f"seed={1000 + index}"
-                                                            "&iterations=20000")
+                                                            f"&iterations={iterations}")
         report["errors"] += len(errors)
         if "Final accuracy" not in drawn:
             raise RuntimeError("the training page did not draw its results")
@@ -114,7 +140,8 @@ async def calculator(url, index, rounds, report):
                 report["answer_seconds"].append(time.perf_counter() - started)
                 errors += more
                 if drawn.get("Net's answer") != f"{a - 57:,}":
-                    raise RuntimeError(f"{a} - 57 answered {drawn.get(chr(78) + 'et')!r}")
+                    answer = drawn.get("Net's answer")
+                    raise RuntimeError(f"{a} - 57 answered {answer!r}")
                 await asyncio.sleep(0.5)
         report["errors"] += len(errors)
         report["finished"] += 1
@@ -122,28 +149,102 @@ async def calculator(url, index, rounds, report):
         report["failed"].append(f"calculator {index}: {error!s:.200}")
 
 
-async def drive(url, sessions, rounds, report):
+async def drive(url, sessions, rounds, report, iterations=20_000, hostile=False):
     async with connect(url) as socket:
         await Session(socket).run()  # the default model, as any first visitor would train it
-    tasks = [trainer(url, i, report) for i in range(sessions // 2)]
+    tasks = [trainer(url, i, report, iterations) for i in range(sessions // 2)]
     tasks += [calculator(url, i, rounds, report) for i in range(sessions - sessions // 2)]
+    if hostile:
+        tasks += [five_tabs(url, report), maximal_sweep(url, report)]
+        tasks.append(asyncio.to_thread(big_upload, url, report))
     await asyncio.gather(*tasks)
+
+
+async def five_tabs(url, report):
+    """One browser, five tabs, each a run at the limit (five seeds of MAXIMAL_RUN)."""
+    cookie = browser_cookie(url)
+
+    async def tab(seed):
+        async with connect(url, cookie) as socket:
+            drawn, errors = await Session(socket).run(query=f"{MAXIMAL_RUN}&seed={seed}")
+            report["hostile"].append(f"maximal run {seed}: "
+                                     f"{'trained' if 'Final accuracy' in drawn else 'refused'}")
+    started = time.perf_counter()
+    await asyncio.gather(*(tab(seed) for seed in range(1, 6)))
+    report["hostile"].append(f"five tabs done after {time.perf_counter() - started:.1f} s")
+
+
+async def maximal_sweep(url, report):
+    """A visitor who runs the largest sweep the insight page offers."""
+    started = time.perf_counter()
+    async with connect(url, browser_cookie(url)) as socket:
+        session = Session(socket)
+        drawn, _ = await session.run(page="insight", query=MAXIMAL_SWEEP)
+        button = drawn.get("Train these 32 nets")
+        if button is None:
+            report["hostile"].append("maximal sweep: not offered")
+            return
+        drawn, _ = await session.run(page="insight", query=MAXIMAL_SWEEP, press=button)
+    share = drawn.get("Nets that got everything right", "no result")
+    report["hostile"].append(f"maximal sweep: {share} after {time.perf_counter() - started:.1f} s")
+
+
+def big_upload(url, report):
+    """A visitor who uploads a 256-unit net to the backprop page, in a real browser."""
+    import tempfile
+
+    import numpy as np
+    from playwright.sync_api import sync_playwright
+
+    from rnn import TrainConfig, weights
+    from rnn.model import init_params
+    from scripts.serving import launch_chromium, wait_for_script
+    params = init_params(256, np.random.RandomState(0))
+    path = Path(tempfile.mkdtemp()) / "big.npz"
+    path.write_bytes(weights.to_npz_bytes(params, TrainConfig(hidden=256)))
+    started = time.perf_counter()
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.goto(f"{url}/backprop", timeout=TIMEOUT * 1000)
+        wait_for_script(page)
+        page.locator("input[type='file']").first.set_input_files(str(path))
+        page.get_by_text("Using the uploaded weights (256 hidden units").wait_for(
+            timeout=TIMEOUT * 1000)
+        wait_for_script(page)
+        browser.close()
+    report["hostile"].append(f"256-unit upload on the backprop page: drawn after "
+                             f"{time.perf_counter() - started:.1f} s")
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scripts/loadtest.py")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--hostile", action="store_true",
+                        help="10 ordinary visitors (5,000-iteration runs, calculators) alone, "
+                             "then beside five maximal runs of one browser, a maximal sweep "
+                             "and a 256-unit net uploaded to the backprop page")
     args = parser.parse_args(argv)
     sessions, rounds = max(2, min(args.sessions, 60)), max(1, min(args.rounds, 50))
+    if args.hostile:
+        status = 0
+        for hostile in (False, True):
+            print("== 10 ordinary visitors" + (" beside the hostile mix" if hostile else " alone"))
+            status |= measure(10, rounds, iterations=5_000, hostile=hostile)
+        return status
+    return measure(sessions, rounds)
+
+
+def measure(sessions, rounds, iterations=20_000, hostile=False):
     process, url, log = start_app()
     samples, stop = [], threading.Event()
     watcher = threading.Thread(target=sample_memory, args=(process.pid, samples, stop))
     watcher.start()
     report = {"finished": 0, "errors": 0, "failed": [], "answer_seconds": [],
-              "train_seconds": []}
+              "train_seconds": [], "hostile": []}
     started = time.perf_counter()
     try:
-        asyncio.run(drive(url, sessions, rounds, report))
+        asyncio.run(drive(url, sessions, rounds, report, iterations, hostile))
     finally:
         stop.set()
         watcher.join()
@@ -163,6 +264,8 @@ def main(argv=None):
               f"max {trainings[-1]:.1f} s")
     print(f"server memory (RSS): start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, "
           f"end {samples[-1]:.0f} MiB" if samples else "no memory samples")
+    for line in report["hostile"]:
+        print("  hostile: " + line)
     print(f"wall time {time.perf_counter() - started:.1f} s")
     return 0 if report["finished"] == sessions and not report["errors"] else 1
 

@@ -1,7 +1,6 @@
 """Gradient checks of the backprop page: bounded in server time, taking turns on the work queue,
 stopped with the session, and kept per process (the same net and problem are checked once)."""
 import hashlib
-from functools import partial
 
 import streamlit as st
 
@@ -38,7 +37,7 @@ def gradient_check(params, a, b, bits, box):
         with box.container():
             status = st.empty()
             bar = st.progress(0.0, text=t("bp_gradcheck_progress", done=0, total=budget))
-        with queue.job(partial(queue.show_place, status)) as job:
+        with queue.job(queue.PlaceShown(status)) as job:
             def progress(done, total):
                 bar.progress(done / total, text=t("bp_gradcheck_progress", done=done,
                                                   total=total))

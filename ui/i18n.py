@@ -62,6 +62,9 @@ CATALOGUE = {
                         "en": "The link gives {name} more than once ({value}); the default is "
                               "used instead."},
     "notice_dismiss": {"zh": "知道了", "en": "OK"},
+    "notice_link_dropped": {"zh": "这个链接带的参数太多(超过 {limit:,} 个),一个也没有用上:下面是默认设置。",
+                            "en": "This link carries too many parameters (more than {limit:,}), so "
+                                  "none of them was used: the settings below are the defaults."},
     # training
     "training_progress": {"zh": "正在训练:{done:,} / {total:,} 次迭代",
                           "en": "Training: {done:,} / {total:,} iterations"},
@@ -291,10 +294,10 @@ CATALOGUE = {
                               "on its way back: the vanishing gradient."},
     "bp_updates": {"zh": "3. 权重更新", "en": "3. Weight updates"},
     "bp_updates_text": {"zh": "把每一步的贡献加起来就是三个权重矩阵的更新量(书中的 synapse_*_update),"
-                              "训练时乘以学习速率 alpha = {alpha} 后加到权重上。红色表示这个权重会变大,蓝色表示变小。",
+                              "训练时乘以学习速率 alpha = {alpha} 后加到权重上。橙色表示这个权重会变大,蓝色表示变小。",
                         "en": "Adding up every step's share gives the updates of the three weight "
                               "matrices (the book's synapse_*_update); training adds them times "
-                              "the learning rate alpha = {alpha}. Red: this weight will grow; "
+                              "the learning rate alpha = {alpha}. Orange: this weight will grow; "
                               "blue: it will shrink."},
     "axis_from_unit": {"zh": "来自神经元(上一步)", "en": "from unit (previous step)"},
     "axis_to_unit": {"zh": "到神经元", "en": "to unit"},
@@ -426,6 +429,330 @@ CATALOGUE = {
     "in_sweep_chart": {"zh": "第几次迭代起全部算对(每 {every:,} 次检查一次;没做到的画满格)",
                        "en": "First iteration with every problem right (checked every {every:,} "
                              "iterations; full bar: never)"},
+    # backprop page, the view for newcomers (issue 13): the written subtraction with one cell per
+    # column, the reach of the last bit's error, the time-lapse, predict-then-see
+    "bs_intro": {
+        "zh": "书中这个例子就是为了让你“观察其反向传播过程”。下面,网络像你在纸上列竖式一样做一道减法:从最右边的一位开始,"
+              "一位一位地算,把它记住的东西(隐藏状态)像借位一样传给下一位。然后误差沿相反的方向传回来:你会看到每一位分到多少误差、"
+              "权重怎样改变。所有数字都来自用左边的设置训练出来的网络。",
+        "en": "The book's example exists so that you can watch back-propagation at work. Below, "
+              "the net subtracts one problem the way you would on paper: one column at a time "
+              "from the right, passing what it remembers (its hidden state) on to the next "
+              "column as a borrow is passed. Then the error travels back the other way: you see "
+              "how much of it each column is blamed for, and how the weights change. Every "
+              "number comes from the net trained with the settings on the left."},
+    "bs_using_upload": {"zh": "现在看的是你上传的权重(见页面末尾的“高级”)。",
+                        "en": "You are looking at the weights you uploaded (see “Advanced” at "
+                              "the end of the page)."},
+    "bs_picture_header": {"zh": "1. 看它做减法,再看误差往回传",
+                          "en": "1. Watch it subtract, then watch the error travel back"},
+    "bs_picture_text": {
+        "zh": "按“播放”,或者用“下一步”“上一步”一步步看。先是网络从最低位(右边)算到最高位(左边);回答一个小问题之后,"
+              "误差从最高位一步步传回最低位;最后看到训练一步怎样改变权重。",
+        "en": "Press Play, or go step by step with Next and Back. First the net works from the "
+              "lowest bit (on the right) to the highest (on the left); after one question, the "
+              "error travels back from the highest bit to the lowest; at the end you see how one "
+              "step of training changes the weights."},
+    "bs_restart": {"zh": "从头开始", "en": "Start again"},
+    "bs_back": {"zh": "上一步", "en": "Back"},
+    "bs_play": {"zh": "播放", "en": "Play"},
+    "bs_pause": {"zh": "暂停", "en": "Pause"},
+    "bs_next": {"zh": "下一步", "en": "Next"},
+    "bs_where_forward": {"zh": "第 {n} / {total} 步:正向,第 {t} 位",
+                         "en": "Step {n} of {total}: forward, bit {t}"},
+    "bs_where_question": {"zh": "第 {n} / {total} 步:你来预测", "en": "Step {n} of {total}: your "
+                                                                   "prediction"},
+    "bs_where_backward": {"zh": "第 {n} / {total} 步:反向,第 {t} 位",
+                          "en": "Step {n} of {total}: backward, bit {t}"},
+    "bs_where_update": {"zh": "第 {n} / {total} 步:权重更新", "en": "Step {n} of {total}: the "
+                                                                "weights change"},
+    "bs_picture_alt": {"zh": "竖式 {a} − {b},每一位下面是网络的一个单元。{where}。",
+                       "en": "The subtraction {a} − {b} written in columns, with the net's cell "
+                             "under each column. {where}."},
+    "bs_row_borrow": {"zh": "借位", "en": "borrow"},
+    "bs_row_net": {"zh": "网络", "en": "net"},
+    "bs_row_sure": {"zh": "把握", "en": "sure"},
+    "bs_row_true": {"zh": "正确", "en": "true"},
+    "bs_row_blame": {"zh": "误差份额", "en": "blame"},
+    "bs_row_update": {"zh": "更新份额", "en": "update"},
+    "bs_tip_column": {"zh": "第 {t} 位:a = {a},b = {b},欠着的借位 {borrow},正确的位 {target}。",
+                      "en": "Bit {t}: a = {a}, b = {b}, borrow pending {borrow}, true bit "
+                            "{target}."},
+    "bs_tip_net": {"zh": "网络输出 {out:.3f},所以写 {bit} {mark}。",
+                   "en": "The net's output is {out:.3f}, so it writes {bit} {mark}."},
+    "bs_tip_blame": {"zh": "分到全部误差的 {share:.1%},其中 {own:.0%} 来自这一位自己的输出。",
+                     "en": "Share of the blame {share:.1%}, {own:.0%} of the push from its own "
+                           "bit."},
+    "bs_legend_forward": {
+        "zh": "每个方框是网络算完这一位后的记忆:一个小方格是一个隐藏神经元,深紫接近 0,黄色接近 1。灰色箭头:读入的两位、"
+              "传给下一位的记忆(就像借位)、写出的一位。蓝色 ✓ 表示这一位写对了,橙色 ✗ 表示写错了;再下面是网络有多大把握。",
+        "en": "Each box is the net's memory after that bit: one small square per hidden neuron, "
+              "dark purple near 0, yellow near 1. Grey arrows: the two bits going in, the "
+              "memory passed on to the next bit (as a borrow is), the bit written out. Blue ✓: "
+              "a right bit; orange ✗: a wrong one; below it, how sure the net is."},
+    "bs_legend_backward": {
+        "zh": "深蓝色箭头是往回传的误差(梯度):从每一位的输出往下(这一位自己的误差),从后面的各位往右传来;越粗推得越用力。"
+              "最下面的柱子:每一位分到的误差占全部的比例。",
+        "en": "Dark blue arrows: the blame (the gradient of the error) flowing back, down from "
+              "each answer bit (its own error) and rightwards from the bits after it; thicker "
+              "means a stronger push. The bars at the bottom: each bit's share of all the "
+              "blame."},
+    "bs_legend_update": {
+        "zh": "现在箭头代表变化最大的三个权重(输入到记忆、上一位的记忆到这一位的记忆、记忆到输出,各一个):橙色 ↑ 表示这一位把"
+              "这个权重往上推,蓝色 ↓ 表示往下推,越粗推得越多。每一位用的都是同一组权重。柱子:每一位占整个更新的比例。",
+        "en": "The arrows now stand for the three weights that move most (one from the inputs, "
+              "one from the memory of the bit before, one to the output): orange ↑ where this "
+              "bit pushes the weight up, blue ↓ where it pushes it down; thicker means a bigger "
+              "push. Every bit uses the same weights. The bars: each bit's share of the whole "
+              "update."},
+    # what happens in a column, by (a, b, borrow pending) in that order
+    "bs_col_000": {"zh": "0 − 0,没有欠着的借位:正确的位是 0。",
+                   "en": "0 − 0 with no borrow pending: the true bit is 0."},
+    "bs_col_100": {"zh": "1 − 0,没有欠着的借位:正确的位是 1。",
+                   "en": "1 − 0 with no borrow pending: the true bit is 1."},
+    "bs_col_110": {"zh": "1 − 1,没有欠着的借位:正确的位是 0。",
+                   "en": "1 − 1 with no borrow pending: the true bit is 0."},
+    "bs_col_010": {"zh": "0 − 1 不够减,要向高位借 1:正确的位是 1,借位传给下一位。",
+                   "en": "0 − 1 cannot be done without borrowing: the true bit is 1, and a "
+                         "borrow goes to the next bit."},
+    "bs_col_001": {"zh": "两位都是 0,但欠着一个借位:正确的位是 1,借位继续传给下一位。",
+                   "en": "Both bits are 0 but a borrow is pending: the true bit is 1, and the "
+                         "borrow goes on to the next bit."},
+    "bs_col_101": {"zh": "1 − 0,欠着的借位把这个 1 用掉了:正确的位是 0,借位到此还清。",
+                   "en": "1 − 0, and the pending borrow takes the 1: the true bit is 0, and the "
+                         "borrow is paid off."},
+    "bs_col_111": {"zh": "1 − 1,又欠着一个借位:正确的位是 1,借位继续往下传。",
+                   "en": "1 − 1 with a borrow pending: the true bit is 1, and the borrow goes "
+                         "on."},
+    "bs_col_011": {"zh": "0 − 1,又欠着一个借位:正确的位是 0,借位继续往下传。",
+                   "en": "0 − 1 with a borrow pending: the true bit is 0, and the borrow goes "
+                         "on."},
+    # what the net did there: right or wrong, sure (at least 90 %) or not
+    "bs_net_right_sure": {"zh": "网络写 {bit},对了 ✓,有 {sure:.1%} 的把握。",
+                          "en": "The net writes {bit}, right ✓, and is {sure:.1%} sure."},
+    "bs_net_right_unsure": {"zh": "网络写 {bit},对了 ✓,但只有 {sure:.1%} 的把握。",
+                            "en": "The net writes {bit}, right ✓, but is only {sure:.1%} "
+                                  "sure."},
+    "bs_net_wrong_sure": {"zh": "网络写 {bit},错了 ✗,而且有 {sure:.1%} 的把握。",
+                          "en": "The net writes {bit}, wrong ✗, and is {sure:.1%} sure of it."},
+    "bs_net_wrong_unsure": {"zh": "网络写 {bit},错了 ✗;它只有 {sure:.1%} 的把握。",
+                            "en": "The net writes {bit}, wrong ✗; it is only {sure:.1%} sure."},
+    "bs_forward_step": {"zh": "第 {t} 位:{column}{net}", "en": "Bit {t}: {column} {net}"},
+    "bs_question": {"zh": "在误差往回传之前,先猜一猜:哪一位会分到最多的误差?",
+                    "en": "Before the error travels back, a guess: which bit will get the most "
+                          "blame?"},
+    "bs_question_hint": {"zh": "提示:误差从网络写错或没把握的那些位开始,每一位还会收到后面各位传回来的误差。",
+                         "en": "A hint: the blame starts at the answer bits the net got wrong or "
+                               "was unsure about, and each bit also receives blame passed back "
+                               "from the bits after it."},
+    "bs_choice": {"zh": "第 {t} 位", "en": "bit {t}"},
+    "bs_question_skip": {"zh": "选一位看看猜得对不对,或者按“下一步”继续。",
+                         "en": "Choose a bit to see whether you are right, or press Next to go "
+                               "on."},
+    "bs_question_right": {"zh": "答对了 ✓:第 {t} 位分到的误差最多,占 {share:.0%}。{why}",
+                          "en": "Right ✓: bit {t} gets the most blame, {share:.0%} of it. {why}"},
+    "bs_question_wrong": {"zh": "这次没猜中 ✗:分到误差最多的是第 {t} 位({share:.0%});第 {chosen} 位分到 "
+                                "{chosen_share:.0%}。{why}",
+                          "en": "Not this time ✗: bit {t} gets the most blame ({share:.0%}); bit "
+                                "{chosen} gets {chosen_share:.0%}. {why}"},
+    "bs_why_own": {"zh": "原因:它的误差大多来自这一位自己的输出:网络输出 {out:.3f},而正确的位是 {y}。",
+                   "en": "Why: most of its blame comes from its own bit, where the net's output "
+                         "is {out:.3f} and the true bit is {y}."},
+    "bs_why_later": {"zh": "原因:它的误差大多是后面各位传回来的;它自己的输出({out:.3f},正确的位是 {y})贡献较少。",
+                     "en": "Why: most of its blame is passed back from the bits after it; its "
+                           "own output ({out:.3f}, true bit {y}) adds less."},
+    "bs_why_both": {"zh": "原因:它自己的输出({out:.3f},正确的位是 {y})和后面各位传回来的误差差不多一样大。",
+                    "en": "Why: its own output ({out:.3f}, true bit {y}) and the bits after it "
+                          "push about equally."},
+    # the blame on a bit in the backward walk: the highest bit, mostly its own, mostly later
+    # bits', both, none at all
+    "bs_back_last": {"zh": "第 {t} 位是最高位,后面没有别的位,所以它的误差(占全部的 {share:.0%})全部来自自己的输出,"
+                           "差了 {off:.3f}。",
+                     "en": "Bit {t} is the highest: no bit comes after it, so all its blame "
+                           "({share:.0%} of the total) comes from its own bit, off by "
+                           "{off:.3f}."},
+    "bs_back_own": {"zh": "第 {t} 位分到全部误差的 {share:.0%}:{own:.0%} 来自自己的输出(差了 {off:.3f}),"
+                          "{later:.0%} 来自后面各位。",
+                    "en": "Bit {t} gets {share:.0%} of all the blame: {own:.0%} of the push "
+                          "comes from its own bit (off by {off:.3f}), {later:.0%} from the bits "
+                          "after it."},
+    "bs_back_later": {"zh": "第 {t} 位分到全部误差的 {share:.0%},大多是后面各位传回来的({later:.0%});"
+                            "它自己的输出只差 {off:.3f},贡献 {own:.0%}。",
+                      "en": "Bit {t} gets {share:.0%} of all the blame, mostly passed back from "
+                            "the bits after it ({later:.0%}); its own bit, off by only "
+                            "{off:.3f}, adds {own:.0%}."},
+    "bs_back_both": {"zh": "第 {t} 位分到全部误差的 {share:.0%},自己的输出(差了 {off:.3f},占 {own:.0%})"
+                           "和后面各位传回来的({later:.0%})差不多。",
+                     "en": "Bit {t} gets {share:.0%} of all the blame, about equally from its "
+                           "own bit (off by {off:.3f}, {own:.0%}) and from the bits after it "
+                           "({later:.0%})."},
+    "bs_back_none": {"zh": "第 {t} 位完全没有分到误差:它自己的输出完全正确,后面也没有传回任何误差。",
+                     "en": "Bit {t} gets no blame at all: its own output is exactly right and "
+                           "nothing comes back from the bits after it."},
+    "bs_update_text": {"zh": "训练一步(alpha = {alpha})让每个权重都动一点。每一类里动得最多的:{first};{second};"
+                             "{third}。{error}",
+                       "en": "One step of training (alpha = {alpha}) moves every weight a "
+                             "little. Of each kind, the one that moves most: {first}; {second}; "
+                             "{third}. {error}"},
+    "bs_move_0": {"zh": "从输入 {source} 到神经元 {unit},{direction}",
+                  "en": "from input {source} to neuron {unit}, {direction}"},
+    "bs_move_h": {"zh": "从神经元 {source}(上一位的记忆)到神经元 {unit},{direction}",
+                  "en": "from neuron {source} (the memory of the bit before) to neuron {unit}, "
+                        "{direction}"},
+    "bs_move_1": {"zh": "从神经元 {source} 到输出,{direction}",
+                  "en": "from neuron {source} to the output, {direction}"},
+    "bs_up": {"zh": "增大 ↑ {value:.2g}", "en": "up ↑ by {value:.2g}"},
+    "bs_down": {"zh": "减小 ↓ {value:.2g}", "en": "down ↓ by {value:.2g}"},
+    "bs_error_lower": {"zh": "这道题的总误差(书中的 overallError)从 {before:.4f} 变为 {after:.4f}。",
+                       "en": "This problem's error (the book's overallError) goes from "
+                             "{before:.4f} to {after:.4f}."},
+    "bs_error_higher": {"zh": "这道题的总误差(书中的 overallError)反而从 {before:.4f} 升到 {after:.4f}:"
+                              "这一步对这道题走过了头。",
+                        "en": "This problem's error (the book's overallError) goes up, from "
+                              "{before:.4f} to {after:.4f}: for this problem the step went too "
+                              "far."},
+    "bs_hand_header": {"zh": "2. 动手算一个数", "en": "2. Your turn: one number by hand"},
+    "bs_hand_text": {
+        "zh": "误差从每一位输出的一个数开始:输出层误差(书中的 layer_2_delta)= (y − out) × out × (1 − out),"
+              "也就是这一位错了多少,乘以输出还能变动多少。以第 {t} 位为例,正确的位 y = {y}:",
+        "en": "The blame starts at each answer bit with one number, the output delta (the "
+              "book's layer_2_delta) = (y − out) × out × (1 − out): how wrong the bit is, times "
+              "how much the output can still move. Take bit {t}, where the true bit is y = {y}:"},
+    "bs_hand_numbers": {"zh": "**y − out = {error:.4g}**,**out = {out:.4g}**,**1 − out = {rest:.4g}**。"
+                              "把这三个数乘起来,输入结果(负数要带负号)。",
+                        "en": "**y − out = {error:.4g}**, **out = {out:.4g}**, **1 − out = "
+                              "{rest:.4g}**. Multiply the three numbers and type the result (with "
+                              "a minus sign if it is negative)."},
+    "bs_hand_input": {"zh": "(y − out) × out × (1 − out) =", "en": "(y − out) × out × (1 − out) ="},
+    "bs_hand_check": {"zh": "检查", "en": "Check"},
+    "bs_hand_tolerance": {"zh": "与精确值相差不到 1% 就算对(上面的数是四舍五入后的)。",
+                          "en": "Accepted within 1 % of the exact value (the numbers above are "
+                                "rounded)."},
+    "bs_hand_right": {"zh": "对了 ✓:{typed} 与精确值 {value:.6g} 相差不到 1%。",
+                      "en": "Right ✓: {typed} is within 1 % of the exact {value:.6g}."},
+    "bs_hand_sign": {"zh": "不对 ✗:{typed} 的正负号错了。这里 y − out 是{sign},而 out 和 1 − out 都是正数。",
+                     "en": "Not quite ✗: {typed} has the wrong sign. Here y − out is {sign}, and "
+                           "out and 1 − out are both positive."},
+    "bs_negative": {"zh": "负数", "en": "negative"},
+    "bs_positive": {"zh": "正数", "en": "positive"},
+    "bs_hand_size": {"zh": "不对 ✗:{typed} 与这三个数的乘积相差超过 1%。把 y − out、out、1 − out 都乘起来。",
+                     "en": "Not quite ✗: {typed} is more than 1 % away from the product. "
+                           "Multiply all three numbers: y − out, out and 1 − out."},
+    "bs_hand_not_number": {"zh": "{typed} 不是一个数。请输入带小数点的数,例如 0.0123 或 -0.0123。",
+                           "en": "{typed} is not a number. Type it with a decimal point, for "
+                                 "example 0.0123 or -0.0123."},
+    "bs_hand_answer": {"zh": "看算好的答案", "en": "Show the worked answer"},
+    "bs_chain_rule": {
+        "zh": "layer_2_delta = (y − out) × out × (1 − out) = {error:.4g} × {out:.4g} × {rest:.4g} = "
+              "**{value:.4g}**。这就是链式法则:平方误差 ½ (y − out)² 随输出变化的速率是 −(y − out);"
+              "输出 out = sigmoid(z) 随它的输入 z 变化的速率是 out × (1 − out);两者相乘再变号(让加上它会减小误差),"
+              "就是 layer_2_delta = −∂L/∂z。",
+        "en": "layer_2_delta = (y − out) × out × (1 − out) = {error:.4g} × {out:.4g} × "
+              "{rest:.4g} = **{value:.4g}**. This is the chain rule: the squared error "
+              "½ (y − out)² changes with the output at the rate −(y − out); the output, "
+              "out = sigmoid(z), changes with its input z at the rate out × (1 − out); their "
+              "product, with its sign turned so that adding it lowers the error, is "
+              "layer_2_delta = −∂L/∂z."},
+    "bs_reach_header": {"zh": "3. 最高位的误差能传回多远?", "en": "3. How far back does the error of "
+                                                                "the highest bit reach?"},
+    "bs_reach_text": {
+        "zh": "训练靠的是传到每一位的误差。只看最高位的误差,把它一步步往回传:每往回一步,它都要乘以记忆的权重和 sigmoid "
+              "的斜率(不超过 0.25),所以通常越传越弱。下面是在这个网络上实测的,用的是借位一路传到底的题目:",
+        "en": "Training learns from the blame that reaches each bit. Take the error of the "
+              "highest bit alone and follow it back: at each step back it is multiplied by the "
+              "memory's weights and by the sigmoid's slope (at most 0.25), so it usually fades. "
+              "Measured on this net, for problems whose borrow runs through every bit:"},
+    "bs_reach_choice": {"zh": "题目", "en": "Problem"},
+    "bs_reach_option": {"zh": "{bits} 位:{a:,} − 1", "en": "{bits} bits: {a:,} − 1"},
+    "bs_reach_title": {"zh": "第 {last} 位的误差传到各位时的强度({a:,} − 1,对数刻度)",
+                       "en": "How strongly the error of bit {last} reaches each bit ({a:,} − 1, "
+                             "log scale)"},
+    "bs_axis_reach": {"zh": "强度(梯度的大小)", "en": "strength (size of the gradient)"},
+    "bs_series_start": {"zh": "训练开始时(第 0 次迭代)", "en": "start of training (iteration 0)"},
+    "bs_series_end": {"zh": "训练结束时(第 {iteration:,} 次迭代)",
+                      "en": "end of training (iteration {iteration:,})"},
+    "bs_series_upload": {"zh": "你上传的权重", "en": "your uploaded weights"},
+    "bs_reach_alt": {"zh": "{net}:第 {last} 位的误差传到第 0 位时,只剩它在第 {last} 位时强度的 {left:.2g}。",
+                     "en": "{net}: the error of bit {last} arrives at bit 0 with {left:.2g} of "
+                           "its strength at bit {last}."},
+    "bs_reach_fade": {"zh": "{net}:误差每往回传一步,大约减弱为原来的 1/{fade:.3g}。",
+                      "en": "{net}: the error fades by about {fade:.3g}× at each step back."},
+    "bs_reach_grow": {"zh": "{net}:误差不但没有减弱,每往回传一步还大约增强 {fade:.3g} 倍。",
+                      "en": "{net}: the error does not fade; it grows by about {fade:.3g}× at "
+                            "each step back."},
+    "bs_reach_vanish": {"zh": "{net}:误差在传到第 0 位之前就小到计算机的数字无法表示(低于 1e-308)。",
+                        "en": "{net}: before it reaches bit 0 the error becomes too small for "
+                              "the computer's numbers (below 1e-308)."},
+    "bs_reach_meaning_fade": {"zh": "所以一道练习题传回来的误差,大多只留在出错位置附近的几位:网络是从短短几位的借位里学的。",
+                              "en": "So most of the blame a training problem sends back stays "
+                                    "within a few bits of where it arose: the net learns from "
+                                    "short stretches of borrowing."},
+    "bs_reach_meaning_grow": {"zh": "这里远处的误差并没有减弱,所以长的借位链也能直接教会网络。",
+                              "en": "Here the blame from far bits does not fade, so long "
+                                    "borrow chains teach the net directly too."},
+    "bs_rule_holds": {"zh": "可是它学到的规则仍能把借位传过很多位:它只在 {bits} 位的题目上训练过,却能算对 {accuracy:.0%} "
+                            "的 32 位随机题目(“学会了吗?”一页还有更长的数),32 位的 {a:,} − 1 也{verdict}。",
+                      "en": "Yet the rule it learned still carries a borrow across many bits: "
+                            "trained on {bits} bits only, it gets {accuracy:.0%} of random "
+                            "32-bit problems right (the “Did it learn?” page tries longer "
+                            "numbers too), and at 32 bits it answers {a:,} − 1 {verdict}."},
+    "bs_rule_partial": {"zh": "这个网络只是有时能把借位传过很多位:它在 {bits} 位的题目上训练,只算对 {accuracy:.0%} "
+                              "的 32 位随机题目(“学会了吗?”一页还有更长的数),32 位的 {a:,} − 1 {verdict}。",
+                        "en": "This net carries a borrow across many bits only sometimes: "
+                              "trained on {bits} bits, it gets {accuracy:.0%} of random 32-bit "
+                              "problems right (the “Did it learn?” page tries longer numbers "
+                              "too), and at 32 bits it answers {a:,} − 1 {verdict}."},
+    "bs_verdict_right": {"zh": "算对了 ✓", "en": "right ✓"},
+    "bs_verdict_wrong": {"zh": "算错了 ✗", "en": "wrong ✗"},
+    "bs_lapse_header": {"zh": "4. 训练过程回放", "en": "4. The lesson of training, replayed"},
+    "bs_lapse_text": {
+        "zh": "同一道题 {a} − {b},拿去问训练过程中每一个时刻保存下来的网络(从左到右)。每一行是一位;颜色表示那时网络在这道题上"
+              "做的更新里,这一位占多少(黄色:占大头)。✓ 标出这一位从哪一刻起算对、并且一直对下去。",
+        "en": "The same problem, {a} − {b}, put to the net at every snapshot kept during its "
+              "training (left to right). Each row is one bit; its colour is that bit's share "
+              "of the update the net would then make on this problem (yellow: most of it). ✓ "
+              "marks the snapshot from which the bit was right and stayed right."},
+    "bs_lapse_title": {"zh": "{a} − {b} 在训练过程中:每一位占更新的比例",
+                       "en": "{a} − {b} through training: each bit's share of the update"},
+    "bs_axis_share": {"zh": "占更新的比例", "en": "share of the update"},
+    "bs_lapse_learned": {"zh": "从第 {iteration:,} 次迭代起一直对",
+                         "en": "right from iteration {iteration:,} on"},
+    "bs_lapse_never": {"zh": "到最后仍是错的", "en": "still wrong at the end"},
+    "bs_lapse_order": {"zh": "第 {first_bit} 位最先学会(从第 {first:,} 次迭代起一直对),第 {last_bit} 位最后学会"
+                             "(从第 {last:,} 次起)。",
+                       "en": "Bit {first_bit} was the first to be right for good, from "
+                             "iteration {first:,}; bit {last_bit} the last, from iteration "
+                             "{last:,}."},
+    "bs_lapse_together": {"zh": "所有位都在同一时刻学会:从第 {first:,} 次迭代起一直对。",
+                          "en": "Every bit became right for good at the same snapshot, "
+                                "iteration {first:,}."},
+    "bs_lapse_missing": {"zh": "训练结束时,{bits} 位里还有 {count} 位是错的。",
+                         "en": "{count} of the {bits} bits are still wrong at the end of "
+                               "training."},
+    "bs_lapse_none": {"zh": "到训练结束,这道题没有哪一位是一直算对的。",
+                      "en": "No bit of this problem was right for good by the end of "
+                            "training."},
+    "bs_lapse_borrow_later": {"zh": "需要借位的那些位学会得更晚(平均在第 {borrow:,} 次迭代),不需要借位的更早"
+                                    "(平均第 {plain:,} 次)。",
+                              "en": "The bits that take a borrow were learned later (on "
+                                    "average at iteration {borrow:,}) than the others "
+                                    "({plain:,})."},
+    "bs_lapse_borrow_earlier": {"zh": "需要借位的那些位反而学会得更早(平均在第 {borrow:,} 次迭代),不需要借位的更晚"
+                                      "(平均第 {plain:,} 次)。",
+                                "en": "The bits that take a borrow were learned earlier (on "
+                                      "average at iteration {borrow:,}) than the others "
+                                      "({plain:,})."},
+    "bs_lapse_borrow_same": {"zh": "需要借位的位和不需要借位的位差不多同时学会(平均在第 {borrow:,} 次和第 {plain:,} 次迭代)。",
+                             "en": "The bits that take a borrow and the others were learned at "
+                                   "about the same time (on average at iterations {borrow:,} "
+                                   "and {plain:,})."},
+    "bs_lapse_upload": {"zh": "回放需要网络的训练过程;上传的权重没有附带训练过程,所以无从回放。",
+                        "en": "The time-lapse replays the net's training; uploaded weights "
+                              "come without their training, so there is nothing to replay."},
+    "bs_expert": {"zh": "给懂行的人:逐步看每个矩阵(热图、公式、梯度检验)",
+                  "en": "For experts: every matrix, step by step (heatmaps, formulas, gradient "
+                        "check)"},
+    "bs_upload_title": {"zh": "高级:使用你自己的权重", "en": "Advanced: use your own weights"},
 }
 
 

@@ -1,8 +1,8 @@
 """The trained models: each configuration is trained once per server process, whoever asks for it
 first, live (a progress bar and the error curve as it falls), then summarised for the pages."""
+import dataclasses
 import time
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -16,8 +16,8 @@ from ui.i18n import t
 from ui.shared import LruStore, obtain
 
 MAX_MODELS = 24  # trained configurations kept per process
-REPORT_EVERY = 500  # iterations between progress callbacks
-DRAW_EVERY = 0.25  # seconds from the end of one redraw of the progress to the next
+DRAW_EVERY = 0.5  # seconds from the end of one redraw of the progress to the next
+LIVE_POINTS = 500  # points of the live error chart (the page's own chart has more)
 LOG = get_logger(__name__)  # the server's log: what was trained, and what was stopped early
 
 
@@ -43,7 +43,7 @@ class Model:
         work queue: `compute(next_turn)` may call `next_turn()` between chunks of its work."""
         if key not in self.extras:
             status = st.empty()  # the place in the queue, while waiting for a turn
-            with queue.job(partial(queue.show_place, status)) as job:
+            with queue.job(queue.PlaceShown(status)) as job:
                 self.extras[key] = compute(job.next_turn)
         return self.extras[key]
 
@@ -90,7 +90,7 @@ def _train(config, box):
         bar = st.progress(0.0, text=t("training_progress", done=0, total=config.iterations))
         chart = st.empty()
     try:
-        with queue.job(partial(queue.show_place, status)) as job:
+        with queue.job(queue.PlaceShown(status)) as job:
             _run_live(training, job, bar, chart)
             curve = accuracy_curve(training.result(), progress=job.next_turn)
     except BaseException:
@@ -105,14 +105,17 @@ def _run_live(training, job, bar, chart):
     """Train in chunks, one turn of the work queue each; redraw the progress every DRAW_EVERY
     seconds."""
     config = training.config
+    chunk = max(50, int(queue.TURN_SECONDS / cost.training_seconds(
+        dataclasses.replace(config, iterations=1))))
     last_draw = 0.0
     while not training.done:
-        training.run(REPORT_EVERY)
+        training.run(chunk)
         if time.perf_counter() - last_draw > DRAW_EVERY or training.done:
             done = training.iteration
             bar.progress(done / max(1, config.iterations),
                          text=t("training_progress", done=done, total=config.iterations))
-            chart.altair_chart(charts.error_chart(training.errors, height=220), width="stretch")
+            chart.altair_chart(charts.error_chart(training.errors, height=220,
+                                                  max_points=LIVE_POINTS), width="stretch")
             last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
         job.next_turn()
     if training.status == "diverged":

@@ -24,6 +24,7 @@ MAX_RUNNING = 1  # turns at once (see the module's docstring for why one)
 # analyses of one net; a gradient check, which the backprop page redoes for every problem, less.
 JOB_SECONDS = 6.0
 GRADIENT_CHECK_SECONDS = 1.0
+TURN_SECONDS = 0.05  # computing time of one turn (rnn.cost's estimate): a job's chunk
 
 
 class Scheduler:
@@ -153,12 +154,24 @@ def visitor():
     return "session:" + (context.session_id if context else "none")
 
 
-def show_place(status, place):
-    """A job's place in the queue in `status` (an st.empty) while it waits, nothing after."""
-    if place:
-        status.info(t("queued", place=place), icon="⏳")
-    else:
-        status.empty()
+class PlaceShown:
+    """A job's place in the queue, shown in `status` (an st.empty) while it waits, nothing after.
+    It draws only when the place changes; between changes it reads the session state, which is
+    where Streamlit raises the exception of a rerun or a stop the visitor asked for, so a waiting
+    session leaves the line at once and costs no drawing."""
+
+    def __init__(self, status):
+        self.status, self.shown = status, 0
+
+    def __call__(self, place):
+        if place == self.shown:
+            _ = "lang" in st.session_state
+            return
+        self.shown = place
+        if place:
+            self.status.info(t("queued", place=place), icon="⏳")
+        else:
+            self.status.empty()
 
 
 def job(on_wait):

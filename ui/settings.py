@@ -10,6 +10,7 @@ rewritten from the widgets (`write_link`), in plain form and without defaults. T
 not bound to the link by Streamlit, whose own parsing of a link's text differs from this rule;
 so the sidebar, the link, the run and the notice always agree.
 """
+import html
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -53,6 +54,7 @@ NUMBERS = {
 }
 CHOICES = {"sampling": ("book", "fixed"), "lang": tuple(LANGUAGES)}
 NOTICES = "url_notices"  # session key: notices about dropped query parameters
+MAX_LINK_FIELDS = 1000  # Streamlit ignores a query string with more parameters than this
 
 
 def check_query_params():
@@ -103,8 +105,25 @@ def write_link():
             st.query_params[name] = link_text(name, value)
 
 
+def draw_page_script():
+    """What only the browser can do: say that a link was too long for Streamlit to read (past
+    MAX_LINK_FIELDS parameters it drops the whole query, so the script never sees it), and set the
+    page's language (<html lang>) for screen readers and translation tools. The notice is the
+    catalogue's own text, escaped; the script reads the address, never writes it into the page."""
+    notice = html.escape(t("notice_link_dropped", limit=MAX_LINK_FIELDS))
+    lang = {"zh": "zh-CN", "en": "en"}[st.session_state["lang"]]
+    st.html(f"""<div id="link-dropped" role="alert" hidden
+  style="padding:0.75rem 1rem;border-radius:0.5rem;background:#fff3cd;color:#3d2f00">{notice}</div>
+<script>
+document.documentElement.lang = "{lang}";
+if (window.location.search.split("&").length > {MAX_LINK_FIELDS})
+  document.getElementById("link-dropped").hidden = false;
+</script>""", unsafe_allow_javascript=True)
+
+
 def draw_notices():
     """Show the query-parameter notices until the user dismisses them."""
+    draw_page_script()
     notices = st.session_state.get(NOTICES)
     if not notices:
         return
@@ -124,15 +143,17 @@ def draw_notices():
 def draw_sidebar():
     """The shared sidebar: language and training configuration. Returns the TrainConfig.
     Every widget starts from the session's value, which `check_query_params` set from the link
-    on the first run; the link is rewritten from the widgets at the end."""
+    on the first run; the link is rewritten from the widgets at the end. Each widget also names
+    its default, which a rerun that does not carry the widget's state falls back to."""
     sidebar = st.sidebar
     sidebar.radio("语言 / Language", CHOICES["lang"], key="lang", format_func=LANGUAGES.get,
-                  horizontal=True)
+                  index=CHOICES["lang"].index(default_of("lang")), horizontal=True)
     sidebar.header(t("sidebar_title"))
     for name, field in NUMBERS.items():
-        sidebar.slider(t(name), field.low, field.high, step=field.step, key=name,
+        sidebar.slider(t(name), field.low, field.high, field.default, field.step, key=name,
                        help=t(f"{name}_help"))
     sidebar.radio(t("sampling"), CHOICES["sampling"], key="sampling",
+                  index=CHOICES["sampling"].index(default_of("sampling")),
                   format_func={value: t(f"sampling_{value}")
                                for value in CHOICES["sampling"]}.get, help=t("sampling_help"))
     sidebar.button(t("reset"), help=t("reset_help"), on_click=reset)

@@ -1,13 +1,14 @@
 """Sweeps over seeds, hidden sizes and learning rates around the sidebar's configuration, each
 trained once per server process and kept for every visitor."""
 import dataclasses
-from functools import partial
 
 import streamlit as st
 
+from rnn import cost
 from rnn.sweep import run_sweep
 from ui import queue
 from ui.i18n import t
+from ui.queue import TURN_SECONDS
 from ui.shared import LruStore, obtain
 
 MAX_SWEEPS = 12  # sweep results kept per process
@@ -29,6 +30,12 @@ def sweep_configs(config):
     }
 
 
+def turn_iterations(configs):
+    """Iterations of one turn of the work queue: about TURN_SECONDS of computing."""
+    one = cost.sweep_seconds([dataclasses.replace(c, iterations=100) for c in configs]) / 100
+    return max(10, int(TURN_SECONDS / one))
+
+
 @st.cache_resource
 def sweep_store():
     return LruStore(MAX_SWEEPS)
@@ -47,10 +54,10 @@ def get_sweep(configs, box):
             status = st.empty()  # the place in the queue, while waiting for a turn
             bar = st.progress(0.0, text=t("sweep_progress", done=0,
                                           total=configs[0].iterations, count=len(configs)))
-        with queue.job(partial(queue.show_place, status)) as job:
+        with queue.job(queue.PlaceShown(status)) as job:
             def progress(done, total):
                 bar.progress(done / total, text=t("sweep_progress", done=done, total=total,
                                                   count=len(configs)))
                 job.next_turn()
-            return run_sweep(configs, progress)
+            return run_sweep(configs, progress, chunk=turn_iterations(configs))
     return obtain(sweep_store(), tuple(configs), build, box)

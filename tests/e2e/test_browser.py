@@ -285,3 +285,17 @@ def test_a_crafted_weights_file_is_refused_plainly(page, app_url, tmp_path):
         page.get_by_text("Using the uploaded weights (4 hidden units").wait_for()
         wait_for_script(page)
         assert page.locator("[data-testid='stException']").count() == 0, path
+
+
+def test_a_link_too_long_to_read_says_so(page, app_url):
+    """Streamlit drops a query of more than 1,000 parameters (its ?lang=zh too): the page says,
+    in the browser's language, that the link was not used; <html lang> follows the language."""
+    page.goto(f"{app_url}/?lang=zh&" + "&".join(f"x{i}=1" for i in range(1_200)))
+    wait_for_script(page)
+    expect(page.get_by_role("alert").filter(
+        has_text="This link carries too many parameters")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.goto(f"{app_url}/?lang=zh")
+    wait_for_script(page)
+    expect(page.get_by_text("这个链接带的参数太多")).to_be_hidden()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
