@@ -209,8 +209,8 @@ def big_upload(url, report):
         page.goto(f"{url}/backprop", timeout=TIMEOUT * 1000)
         wait_for_script(page)
         page.locator("input[type='file']").first.set_input_files(str(path))
-        page.get_by_text("Using the uploaded weights (256 hidden units").wait_for(
-            timeout=TIMEOUT * 1000)
+        page.get_by_text("Using the uploaded weights (256 hidden units").first.wait_for(
+            state="attached", timeout=TIMEOUT * 1000)
         wait_for_script(page)
         browser.close()
     report["hostile"].append(f"256-unit upload on the backprop page: drawn after "
