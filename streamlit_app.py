@@ -14,7 +14,9 @@ from ui import models, queue, settings
 from ui.i18n import t
 
 PAGES = [(train, "train", "📉"), (calculator, "calculator", "🧮"), (backprop, "backprop", "🔁"),
-         (insight, "insight", "🔍")]  # (module, URL path, icon); the first is the start page
+         (insight, "insight", "🔍")]  # (module, URL path, icon); the first is the start page,
+# served at / (Streamlit gives the default page no path of its own: /train, the link a visitor
+# may be given, is a hidden page that sends them to /, link parameters kept)
 
 
 def show(page, config):
@@ -38,9 +40,11 @@ def show(page, config):
 st.set_page_config(page_title="退位减法 RNN Playground", page_icon="➖", layout="wide")
 settings.check_query_params()
 config = settings.draw_sidebar()
-current = st.navigation([
-    st.Page(partial(show, module, config), title=t(module.NAV), icon=icon, url_path=path,
-            default=index == 0)
-    for index, (module, path, icon) in enumerate(PAGES)])
+pages = [st.Page(partial(show, module, config), title=t(module.NAV), icon=icon,
+                 url_path="start" if index == 0 else path, default=index == 0)
+         for index, (module, path, icon) in enumerate(PAGES)]
+to_start = st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+                   title=t(PAGES[0][0].NAV), url_path=PAGES[0][1], visibility="hidden")
+current = st.navigation([*pages, to_start])
 settings.draw_notices()
 current.run()

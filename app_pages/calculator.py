@@ -12,11 +12,20 @@ from ui.upload import model_in_use
 NAV, TITLE = "page_calculator", "calc_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
 NUMBER_INPUT_BITS = 32  # wider operands are typed into a text box (JavaScript numbers lose digits)
+GRID_BITS = 16  # bits per row of the bit grid, so that a phone shows every digit
+METRIC_BITS = 32  # wider answers are written out in full rather than as metrics (cut on phones)
 RANDOM_PROBLEMS = 20
 
 
 def render(model):
-    model = model_in_use(model, "calc_upload")
+    page = st.container()  # the page above; the weights upload below, folded away
+    with st.expander(t("upload_title")):
+        model = model_in_use(model, "calc_upload")
+    with page:
+        draw(model)
+
+
+def draw(model):
     params, train_bits = model.params, model.config.bits
     st.markdown(t("calc_intro", bits=train_bits))
     wide = st.toggle(t("calc_wide"), key="calc_wide", persist_state="session",
@@ -30,6 +39,7 @@ def render(model):
         a = operand(t("calc_a"), 200, "calc_a", width)
     with right:
         b = operand(t("calc_b"), 57, "calc_b", width)
+    st.caption(t("calc_range", top=2**width - 1, width=width))
     if a is None or b is None:
         return
     draw_answer(params, a, b, width, train_bits)
@@ -39,17 +49,24 @@ def render(model):
 def operand(label, default, key, width):
     """An operand from a number input, or a text input where a number input loses digits.
     `default` is an 8-bit number; narrower widths get it scaled down (200 - 57 at 8 bits is
-    12 - 3 at 4 bits, still a problem with borrows, where clamping would give 15 - 15)."""
+    12 - 3 at 4 bits, still a problem with borrows, where clamping would give 15 - 15). A value
+    the visitor chose at another width is kept when it fits this one."""
     top = 2**width - 1
     if top < 255:
         default = round(default * top / 255)
+    widget, last = scoped(key, width), scoped(key, "last")
+    chosen = st.session_state.get(last)
+    if widget not in st.session_state and chosen is not None and chosen <= top:
+        st.session_state[widget] = chosen if width <= NUMBER_INPUT_BITS else str(chosen)
     if width <= NUMBER_INPUT_BITS:
-        return int(st.number_input(label, 0, top, default, key=scoped(key, width),
-                                   persist_state="session"))
-    text = st.text_input(label, str(default), key=scoped(key, width), persist_state="session")
-    value, problem = parse_operand(text, width)
-    if problem:
-        st.error(t(problem, value=text, top=top, width=width))
+        value = int(st.number_input(label, 0, top, default, key=widget, persist_state="session"))
+    else:
+        text = st.text_input(label, str(default), key=widget, persist_state="session")
+        value, problem = parse_operand(text, width)
+        if problem:
+            st.error(t(problem, value=text, top=top, width=width))
+            return None
+    st.session_state[last] = value
     return value
 
 
@@ -76,30 +93,44 @@ def parse_operand(text, width):
 
 
 def draw_answer(params, a, b, width, train_bits):
+    """The bits of a, b, the right answer and the net's, then what they mean. When a < b the
+    right answer is below zero: an n-bit net wraps around, and its bits are compared with the
+    wrapped answer, (a - b) mod 2^n."""
     proba, predicted = answer(params, a, b, width)
-    expected = subtract_bits(to_bits(a, width), to_bits(b, width))[0]
+    expected = subtract_bits(to_bits(a, width), to_bits(b, width))[0]  # (a - b) mod 2^n
     wrong = predicted != expected
-    net_value, true_value = from_bits(predicted), (a - b) % 2**width
-    st.altair_chart(charts.bits_chart(
-        [(t("row_a", value=a), msb_first(to_bits(a, width))),
-         (t("row_b", value=b), msb_first(to_bits(b, width))),
-         (t("row_true"), msb_first(expected)),
-         (t("row_net"), msb_first(predicted))], msb_first(wrong)), width="stretch")
-    columns = st.columns(3)
-    columns[0].metric(t("calc_net_answer"), f"{net_value:,}")
-    columns[1].metric(t("calc_true_answer"), f"{true_value:,}")
-    columns[2].metric(t("calc_wrong_bits"), int(wrong.sum()))
-    if not wrong.any():
+    net_value, wrapped = from_bits(predicted), (a - b) % 2**width
+    rows = [(t("row_a", value=a), msb_first(to_bits(a, width))),
+            (t("row_b", value=b), msb_first(to_bits(b, width))),
+            (t("row_true") if a >= b else t("row_wrapped"), msb_first(expected)),
+            (t("row_net"), msb_first(predicted))]
+    for start in range(0, width, GRID_BITS):  # most significant slice first
+        part = slice(start, start + GRID_BITS)
+        st.altair_chart(charts.bits_chart([(label, bits[part]) for label, bits in rows],
+                                          msb_first(wrong)[part], width - 1 - start),
+                        width="stretch")
+    st.caption(t("calc_bits_text", width=width, wrong=int(wrong.sum())))
+    figures = [(t("calc_net_answer"), f"{net_value:,}"), (t("calc_true_answer"), f"{a - b:,}"),
+               (t("calc_wrong_bits"), f"{int(wrong.sum())}")]
+    if width <= METRIC_BITS:
+        for column, (label, value) in zip(st.columns(3), figures):
+            column.metric(label, value)
+    else:
+        st.markdown("  \n".join(f"**{label}:** {value}" for label, value in figures))
+    if a < b:
+        st.info(t("calc_below_zero", a=a, b=b, negative=a - b, width=width, wrapped=wrapped,
+                  verdict=t("calc_wrapped_same") if not wrong.any()
+                  else t("calc_wrapped_wrong", count=int(wrong.sum()))), icon="↩️")
+        st.caption(t("calc_twos_complement", negative=a - b, width=width))
+    elif not wrong.any():
         st.success(t("calc_right", a=a, b=b, value=net_value), icon="✅")
     else:
         st.error(t("calc_wrong", count=int(wrong.sum()), width=width), icon="❌")
-    if a < b:
-        st.info(t("calc_negative", a=a, b=b, width=width, value=true_value, negative=a - b),
-                icon="ℹ️")
     if width > train_bits:
         st.caption(t("calc_longer", width=width, bits=train_bits))
-    st.altair_chart(charts.probability_chart(msb_first(proba), msb_first(expected)),
-                    width="stretch")
+    charts.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
+                t("calc_probability_text", sure=int((np.abs(proba - 0.5) > 0.4).sum()),
+                  width=width))
     with st.expander(t("calc_probabilities")):
         st.dataframe([{t("axis_bit"): int(i), t("axis_probability"): round(float(p), 6),
                        t("row_net"): int(n), t("row_true"): int(y)}
@@ -122,6 +153,6 @@ def draw_random_problems(params, width):
     st.dataframe([{"a": str(from_bits(x)), "b": str(from_bits(y)),
                    t("calc_net_answer"): str(from_bits(n)),
                    t("calc_true_answer"): str(from_bits(x) - from_bits(y)),
-                   t("col_right"): "✅" if ok else "❌"}
+                   t("col_right"): charts.RIGHT_MARK if ok else charts.WRONG_MARK}
                   for x, y, n, ok in zip(a_bits, b_bits, net_bits, right)], hide_index=True,
                  width="stretch")

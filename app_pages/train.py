@@ -1,21 +1,36 @@
-"""Training page: how the error fell, when the net got every problem right, the book's log."""
+"""Training page: how the error fell, when the net got every problem right, the book's log, what
+to try when it did not learn, and named starting points to share."""
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from rnn.bits import from_bits, msb_first
 from ui import charts
-from ui.i18n import t
+from ui.advice import advise
+from ui.i18n import Text, language, t
+from ui.settings import NUMBERS, default_of
 from ui.upload import download_button
 
 NAV, TITLE = "page_train", "train_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = True  # draws a diverged run (the curve up to where it blew up)
+# Named starting points: (catalogue key, the settings it sets, the page its link opens)
+STARTING_POINTS = [
+    ("start_book", {}, ""),
+    ("start_few_units", {"hidden": 2}, ""),
+    ("start_too_fast", {"alpha": 4.0}, ""),
+    ("start_too_slow", {"alpha": 0.1}, ""),
+    ("start_short_numbers", {"bits": 4}, "calculator"),
+    ("start_real_swap", {"sampling": "fixed"}, ""),
+]
 
 
 def render(model):
     result, config, curve = model.result, model.config, model.curve
     st.markdown(t("train_intro", hidden=config.hidden))
+    draw_starting_points()
     if result.status == "diverged":
         st.error(t("diverged", iteration=result.iterations_done, alpha=config.alpha), icon="💥")
-
+    draw_advice(model)
     columns = st.columns(4)
     columns[0].metric(t("metric_accuracy"), f"{curve.final.accuracy:.2%}",
                       help=t("metric_accuracy_help", pairs=curve.final.pairs, bits=config.bits,
@@ -29,12 +44,23 @@ def render(model):
 
     st.markdown(t("train_reading", accuracy=curve.final.accuracy))
     left, right = st.columns(2)
-    left.altair_chart(charts.error_chart(result.errors), width="stretch")
-    right.altair_chart(charts.accuracy_chart(curve.iterations, curve.accuracy,
-                                             curve.first_perfect), width="stretch")
-
+    with left:
+        errors = result.errors
+        tenth = max(1, len(errors) // 10)
+        charts.show(charts.error_chart(errors), t(
+            "chart_error_text", iterations=len(errors), first=float(errors[:tenth].mean())
+            if len(errors) else 0.0, last=float(errors[-tenth:].mean()) if len(errors) else 0.0))
+    with right:
+        charts.show(charts.accuracy_chart(curve.iterations, curve.accuracy, curve.first_perfect),
+                    t("chart_accuracy_text", first=float(curve.accuracy[0]),
+                      last=float(curve.final.accuracy), when=t("chart_accuracy_when",
+                                                               iteration=curve.first_perfect)
+                      if curve.first_perfect is not None else t("chart_accuracy_never")))
     download_button(model)
+    draw_log(result)
 
+
+def draw_log(result):
     st.subheader(t("log_title"))
     st.caption(t("log_caption"))
     st.dataframe(
@@ -43,6 +69,42 @@ def render(model):
           "Pred": "".join(map(str, msb_first(entry.prediction))),
           "True": "".join(map(str, msb_first(entry.target))),
           t("col_problem"): f"{entry.a} - {entry.b} = {from_bits(entry.prediction)}",
-          t("col_right"): "✅" if (entry.prediction == entry.target).all() else "❌"}
+          t("col_right"): charts.RIGHT_MARK if (entry.prediction == entry.target).all()
+          else charts.WRONG_MARK}
          for entry in result.log],
         hide_index=True, width="stretch")
+
+
+def draw_advice(model):
+    """When the run did not learn: what probably happened, from its numbers, and a button for
+    each thing to try (it sets the sidebar, which trains again)."""
+    for index, advice in enumerate(advise(model)):
+        with st.container(border=True):
+            st.markdown(t(advice.key, **advice.values))
+            (name, value), = advice.changes.items()
+            st.button(t("advice_try", setting=t(name), value=value), key=f"advice_{index}",
+                      on_click=apply, args=(advice.changes,), type="primary")
+
+
+def apply(changes):
+    """A button's callback: runs before the sidebar is drawn, so its widgets take the values."""
+    for name, value in changes.items():
+        st.session_state[name] = value
+
+
+def draw_starting_points():
+    """Named starting points, each a button that sets the sidebar and a link to share (a new
+    visit with those settings, in this language)."""
+    with st.expander(t("start_title"), expanded=False):
+        st.caption(t("start_caption"))
+        for key, settings, page in STARTING_POINTS:
+            left, right = st.columns([2, 3])
+            left.button(t(key), key=f"start_{key}", on_click=apply,
+                        args=(starting(settings),), width="stretch")
+            link = Text(f"./{page}?" + urlencode({**settings, "lang": language()}))
+            right.markdown(t(f"{key}_watch") + " " + t("start_link", link=link))
+
+
+def starting(settings):
+    """Every setting of a starting point: the book's, changed by `settings`."""
+    return {name: settings.get(name, default_of(name)) for name in [*NUMBERS, "sampling"]}

@@ -98,44 +98,70 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
     return alt.layer(*layers).properties(title=t("chart_accuracy_title"), height=height)
 
 
-def bits_chart(rows, wrong):
+def wrapped(text, width=300, font_size=13):
+    """`text` in lines of at most about `width` pixels, for a title that would otherwise be cut
+    on a phone (Vega-Lite does not wrap titles; it takes a list of lines)."""
+    lines, line = [], ""
+    for word in text.replace("(", " (").split(" ") if " " in text else list(text):
+        candidate = f"{line} {word}".strip() if " " in text else line + word
+        if line and text_length(candidate, font_size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return [*lines, line] if line else lines
+
+
+def bits_chart(rows, wrong, first_bit=None):
     """A grid of bits, most significant on the left. rows: [(label, bits msb first)], wrong: bool
-    per column (msb first), marking the predicted row's wrong bits."""
+    per column (msb first), marking the last row's (the net's) bits ✓ or ✗ besides their colour.
+    `first_bit` is the number of the leftmost bit (default: the grid is the whole number)."""
     width = len(rows[0][1])
+    first_bit = width - 1 if first_bit is None else first_bit
     values = []
     for order, (label, bits) in enumerate(rows):
+        predicted = order == len(rows) - 1
         for column, bit in enumerate(bits):
-            predicted = order == len(rows) - 1
             state = ("wrong" if wrong[column] else "right") if predicted else "plain"
-            values.append({"row": label, "order": order, "bit": width - 1 - column,
-                           "value": int(bit), "state": state})
+            mark = {"wrong": WRONG_MARK, "right": RIGHT_MARK, "plain": ""}[state]
+            values.append({"row": label, "order": order, "bit": first_bit - column,
+                           "value": int(bit), "state": state, "text": f"{int(bit)}{mark}"})
     base = alt.Chart(table(values)).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)),
-        alt.Y("row:N", title=None, sort=alt.EncodingSortField("order")))
+        alt.Y("row:N", title=None, sort=alt.EncodingSortField("order"),
+              axis=alt.Axis(labelLimit=120)))
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("state:N", legend=None, scale=alt.Scale(
             domain=["plain", "right", "wrong"], range=[PLAIN, RIGHT_LIGHT, WRONG_LIGHT])))
-    text = base.mark_text(fontSize=15, fontWeight="bold").encode(text="value:Q")
-    return (cells + text).properties(height=34 * len(rows) + 40)
+    text = base.mark_text(fontSize=14 if width <= 8 else 12, fontWeight="bold").encode(
+        text="text:N")
+    return (cells + text).properties(height=30 * len(rows) + 40)
 
 
 def probability_chart(proba_msb_first, truth_msb_first):
     """The net's probability that each bit is 1, most significant bit on the left."""
     width = len(proba_msb_first)
     values = [{"bit": width - 1 - column, "p": float(p), "truth": int(y),
-               "state": "right" if (p > 0.5) == bool(y) else "wrong"}
+               "state": "right" if (p > 0.5) == bool(y) else "wrong",
+               "mark": RIGHT_MARK if (p > 0.5) == bool(y) else WRONG_MARK}
               for column, (p, y) in enumerate(zip(proba_msb_first, truth_msb_first))]
     base = alt.Chart(table(values)).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar().encode(
-        alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1])),
+        alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1.12]),
+              axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], format="%")),
         color=alt.Color("state:N", legend=None,
                         scale=alt.Scale(domain=["right", "wrong"], range=[RIGHT, WRONG])),
         tooltip=[alt.Tooltip("bit:O", title=t("axis_bit")),
                  alt.Tooltip("p:Q", title=t("axis_probability"), format=".4f"),
                  alt.Tooltip("truth:Q", title=t("axis_truth"))])
+    marks = base.mark_text(dy=-8, fontSize=11).encode(
+        y="p:Q", text="mark:N",
+        color=alt.Color("state:N", legend=None,
+                        scale=alt.Scale(domain=["right", "wrong"], range=[RIGHT, WRONG])))
     half = alt.Chart(table([{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
-    return (bars + half).properties(title=t("chart_probability_title"), height=260)
+    return (bars + marks + half).properties(title=wrapped(t("chart_probability_title")),
+                                            height=260)
 
 
 def text_length(text, font_size=11):
@@ -317,7 +343,8 @@ def neuron_chart(activation, borrow, unit):
 VIRIDIS = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884",
            "#44bf70", "#7ad151", "#bddf26", "#fde725"]  # SEQUENTIAL at 0, 0.1, ..., 1
 UP, DOWN = DIVERGING[2], DIVERGING[0]  # a weight's update: orange up, blue down
-COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 48, 28, 58, 40  # px of the picture's own grid
+COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 50, 30  # px of the picture's own grid
+SMALLEST = 0.82  # the picture shrinks to this scale at most, then scrolls (8 bits fit a phone)
 ROW = {"head": 14, "borrow": 36, "a": 62, "b": 88, "cell": 120, "line": 178, "net": 200,
        "sure": 222, "true": 246, "bars": 300}  # y of each row (text baselines; cell: top)
 BAR = 40  # px of the tallest share bar
@@ -401,15 +428,15 @@ def subtraction_picture(walk, phase, step, alt_text):
     for row, label in labels:
         if row == "bars" and phase in (FORWARD, QUESTION):
             continue
-        parts.append(_text(MARGIN_LEFT - 6, ROW[row], label, 11, "end", NEUTRAL))
-    parts.append(_text(MARGIN_LEFT - 6, ROW["a"], "a", 15, "end", NEUTRAL))
-    parts.append(_text(MARGIN_LEFT - 6, ROW["b"], "− b", 15, "end", NEUTRAL))
+        parts.append(_text(MARGIN_LEFT - 5, ROW[row], label, 12, "end", NEUTRAL))
+    parts.append(_text(MARGIN_LEFT - 5, ROW["a"], "a", 16, "end", NEUTRAL))
+    parts.append(_text(MARGIN_LEFT - 5, ROW["b"], "− b", 16, "end", NEUTRAL))
     left, right = MARGIN_LEFT + 4, MARGIN_LEFT + steps * COLUMN - 4
     parts.append(f'<line x1="{left}" y1="{ROW["line"]}" x2="{right}" y2="{ROW["line"]}" '
                  f'stroke="#263238" stroke-width="1.5"/>')
     # the state before the first column: h0 = 0.1 in every unit
     start = MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT - 4
-    parts.append(_text(start - 12, middle - 12, "h₀", 11, colour=NEUTRAL))
+    parts.append(_text(start - 10, middle - 12, "h₀", 12, colour=NEUTRAL))
     for t_ in range(steps):
         parts.append(_column(walk, t_, x(t_), phase, done, blame_from, largest_blame,
                              largest_piece, bars, tallest))
@@ -423,7 +450,7 @@ def subtraction_picture(walk, phase, step, alt_text):
     return (f'<div style="overflow-x:auto"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="{label}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
             f'data-phase="{phase}" data-step="{step}" style="width:100%;'
-            f'min-width:{round(width * 0.78)}px;max-width:{round(width * 1.45)}px;'
+            f'min-width:{round(width * SMALLEST)}px;max-width:{round(width * 1.45)}px;'
             f'height:auto;display:block">{"".join(parts)}</svg></div>')
 
 
@@ -441,14 +468,14 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
             "borrow-in": int(walk.borrow_in[t_]), "target": truth}
     tip = [t("bs_tip_column", t=t_, a=data["a"], b=data["b"], borrow=data["borrow-in"],
              target=truth)]
-    parts = [_text(cx, ROW["head"], t_, 11, colour=NEUTRAL),
+    parts = [_text(cx, ROW["head"], t_, 12, colour=NEUTRAL),
              _text(cx, ROW["a"], data["a"], 19), _text(cx, ROW["b"], data["b"], 19),
              _text(cx, ROW["true"], truth, 15, colour=NEUTRAL)]
     if computed:
         data.update({"out": repr(out), "predicted": predicted})
         tip.append(t("bs_tip_net", out=out, bit=predicted,
                      mark=RIGHT_MARK if right else WRONG_MARK))
-        parts.append(_text(cx, ROW["borrow"], walk.borrow_in[t_], 12,
+        parts.append(_text(cx, ROW["borrow"], walk.borrow_in[t_], 13,
                            colour=CURRENT if walk.borrow_in[t_] else NEUTRAL,
                            weight="bold" if walk.borrow_in[t_] else "normal"))
         state = trace.hidden[t_ + 1]
@@ -461,12 +488,12 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
         parts.append(f'<rect x="{cx - CELL / 2}" y="{top}" width="{CELL}" height="{CELL}" '
                      f'fill="none" stroke="#455a64" rx="2"/>')
         fill, colour = (RIGHT_LIGHT, RIGHT) if right else (WRONG_LIGHT, WRONG)
-        parts.append(f'<rect x="{cx - 20}" y="{ROW["net"] - 18}" width="40" height="24" rx="4" '
+        parts.append(f'<rect x="{cx - 19}" y="{ROW["net"] - 18}" width="38" height="24" rx="4" '
                      f'fill="{fill}" stroke="{colour}"/>')
         parts.append(_text(cx - 5, ROW["net"], predicted, 17, weight="bold"))
         parts.append(_text(cx + 11, ROW["net"], RIGHT_MARK if right else WRONG_MARK, 13,
                            colour=colour, weight="bold"))
-        parts.append(_text(cx, ROW["sure"], f"{sure:.0%}", 11, colour=NEUTRAL))
+        parts.append(_text(cx, ROW["sure"], f"{math.floor(sure * 100)}%", 12, colour=NEUTRAL))
         if phase == UPDATE:
             moved_0, moved_h, moved_1 = walk.moved
             parts.append(_update_arrow(cx - 5, ROW["b"] + 8, cx - 5, top - 1,
@@ -506,7 +533,7 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
         bar = BAR * share / tallest
         parts.append(f'<rect x="{cx - 12}" y="{ROW["bars"] - 14 - bar:.2f}" width="24" '
                      f'height="{bar:.2f}" fill="{CURRENT if phase == BACKWARD else OTHER}"/>')
-        parts.append(_text(cx, ROW["bars"], f"{share:.0%}", 11))
+        parts.append(_text(cx, ROW["bars"], f"{share:.0%}", 12))
     attributes = " ".join(f'data-{name}="{value}"' for name, value in data.items())
     title = html.escape(" ".join(tip))
     return f'<g class="bs-column" {attributes}><title>{title}</title>{"".join(parts)}</g>'
@@ -525,22 +552,23 @@ def reach_chart(series, title, y_title):
     return alt.Chart(table(values)).mark_line(point=True).encode(
         alt.X("step:Q", title=t("axis_bit"), scale=alt.Scale(domain=[steps - 1, 0], nice=False),
               axis=alt.Axis(tickMinStep=1, format="d")),
-        alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log")),
+        alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
         color=alt.Color("net:N", title=None, scale=alt.Scale(domain=names, range=styles),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
         strokeDash=alt.StrokeDash("net:N", legend=None, scale=alt.Scale(
             domain=names, range=[[5, 3], [1, 0]][-len(names):])),
         shape=alt.Shape("net:N", legend=None, scale=alt.Scale(
             domain=names, range=["square", "circle"][-len(names):])),
         tooltip=[alt.Tooltip("net:N", title=" "), alt.Tooltip("step:Q", title=t("axis_bit")),
                  alt.Tooltip("value:Q", title=y_title, format=".3g")],
-    ).properties(title=title, height=280)
+    ).properties(title=title, height=420)  # Streamlit fits title, axes and legend in too
 
 
 def time_lapse_chart(iterations, share, learned_at, title):
     """One problem over training: each step's share of the update (rows: bits, lowest at the
-    bottom; columns: snapshots) in SEQUENTIAL colours, and a white ✓ where each bit became right
-    for good (a ✗ at the end for a bit still wrong there)."""
+    bottom; columns: snapshots) in SEQUENTIAL colours from 0 to the largest share, and a ✓ on a
+    white disc where each bit became right for good (a ✗ at the end for a bit still wrong
+    there)."""
     iterations = np.asarray(iterations)
     ends = np.append(iterations[1:], iterations[-1] + max(1, iterations[-1] - iterations[-2])
                      if len(iterations) > 1 else iterations[-1] + 1)
@@ -552,8 +580,8 @@ def time_lapse_chart(iterations, share, learned_at, title):
         alt.X("from:Q", title=t("axis_iteration"), scale=alt.Scale(
             domain=[int(iterations[0]), int(ends[-1])], nice=False)), x2="to:Q", y=y,
         color=alt.Color("share:Q", title=t("bs_axis_share"), scale=alt.Scale(
-            scheme=SEQUENTIAL, domain=[0, 1]), legend=alt.Legend(format="%", orient="bottom",
-                                                                 gradientLength=160)),
+            scheme=SEQUENTIAL, domain=[0, float(share.max()) or 1.0]),
+            legend=alt.Legend(format="%", orient="bottom", gradientLength=160)),
         tooltip=[alt.Tooltip("bit:O", title=t("axis_bit")),
                  alt.Tooltip("from:Q", title=t("axis_iteration"), format=","),
                  alt.Tooltip("share:Q", title=t("bs_axis_share"), format=".1%")])
@@ -567,4 +595,5 @@ def time_lapse_chart(iterations, share, learned_at, title):
     signs = base.mark_text(fontSize=13, fontWeight="bold").encode(
         text="mark:N", color=alt.condition(f"datum.mark == '{RIGHT_MARK}'", alt.value(RIGHT),
                                            alt.value(WRONG)))
-    return alt.layer(cells, halo, signs).properties(title=title, height=max(160, 22 * steps))
+    # Streamlit fits title, axes and legend into the height too
+    return alt.layer(cells, halo, signs).properties(title=title, height=26 * steps + 190)

@@ -91,18 +91,96 @@ CATALOGUE = {
     "train_title": {"zh": "RNN 学习退位减法", "en": "An RNN learns subtraction with borrow"},
     "train_intro": {
         "zh": "一个只有 2 个输入、{hidden} 个隐藏神经元、1 个输出的循环神经网络,从最低位开始逐位读入 a 和 b,"
-              "每一步输出差的一位。能不能算对,全靠隐藏状态把“借位”带到下一位。左边的设置一变,它就重新训练。",
+              "每一步输出差的一位。能不能算对,全靠隐藏状态把“借位”带到下一位。在“训练设置”里改一个设置"
+              "(手机上点左上角的 › 打开),它就重新训练。",
         "en": "A recurrent network with 2 inputs, {hidden} hidden neurons and 1 output reads a and b "
               "one bit at a time, lowest bit first, and writes one bit of the difference per "
               "step. Getting it right depends on the hidden state carrying the borrow to the next "
-              "bit. Change a setting on the left and it trains again."},
+              "bit. Change a setting under \"Training settings\" (on a phone, open them with the "
+              "› at the top left) and it trains again."},
     "train_reading": {
-        "zh": "**怎么看:** 左图是每道练习题的误差(灰带是原始值的范围,蓝线是滑动平均),右图是网络在全部题目上"
+        "zh": "**怎么看:** 第一张图是每道练习题的误差(灰带是原始值的范围,蓝线是滑动平均),第二张图是网络在全部题目上"
               "完全算对的比例。误差降到接近 0、准确率升到 100% 时,网络就学会了借位。现在的准确率:**{accuracy:.1%}**。",
-        "en": "**How to read it:** left, the error on each practice problem (grey band: raw range, "
-              "blue line: moving average); right, the share of all problems the net gets exactly "
-              "right. When the error drops near 0 and accuracy climbs to 100 %, the net has "
-              "learned to borrow. Accuracy now: **{accuracy:.1%}**."},
+        "en": "**How to read it:** the first chart is the error on each practice problem (grey "
+              "band: raw range, blue line: moving average); the second is the share of all "
+              "problems the net gets exactly right. When the error drops near 0 and accuracy "
+              "climbs to 100 %, the net has learned to borrow. Accuracy now: "
+              "**{accuracy:.1%}**."},
+    "chart_error_text": {"zh": "误差曲线:{iterations:,} 次迭代中,最初十分之一的平均误差是 {first:.2f},最后十分之一是 {last:.2f}。",
+                         "en": "The error over {iterations:,} iterations: {first:.2f} on average "
+                               "over the first tenth, {last:.2f} over the last tenth."},
+    "chart_accuracy_text": {"zh": "准确率曲线:从 {first:.1%} 开始,最后是 {last:.1%};{when}",
+                            "en": "Accuracy from {first:.1%} at the start to {last:.1%} at the "
+                                  "end; {when}"},
+    "chart_accuracy_when": {"zh": "从第 {iteration:,} 次迭代起全部算对。",
+                            "en": "every problem is right from iteration {iteration:,} on."},
+    "chart_accuracy_never": {"zh": "一直没有做到全部算对。",
+                             "en": "it never gets every problem right."},
+    # what to try when a run did not learn (ui/advice.py): each from the run's own numbers
+    "advice_diverged": {"zh": "**可能的原因:** 权重越变越大,最后成了无穷大。学习速率 {alpha} 太大,每一步都冲过了头。试试减半。",
+                        "en": "**What probably happened:** the weights grew until they were no "
+                              "longer numbers. With a learning rate of {alpha}, every step "
+                              "overshoots. Try half of it."},
+    "advice_more_iterations": {"zh": "**可能的原因:** 训练停下时它还在进步:最后五分之一里误差从 {before:.2f} 降到 {last:.2f}"
+                                     "(降了 {fell:.0%}),现在算对 {accuracy:.1%} 的题目。多给它一些迭代次数。",
+                               "en": "**What probably happened:** it was still learning when "
+                                     "training stopped: over the last fifth of the run the error "
+                                     "fell from {before:.2f} to {last:.2f} ({fell:.0%} less), and "
+                                     "it gets {accuracy:.1%} of the problems right. Give it more "
+                                     "iterations."},
+    "advice_faster": {"zh": "它的学习速率 {alpha} 很小,每一步只把权重改动一点点。大一些的学习速率学得更快。",
+                      "en": "Its learning rate, {alpha}, is small: each step changes the weights "
+                            "only a little. A larger one learns faster."},
+    "advice_more_units": {"zh": "**可能的原因:** 它卡住了:误差一直在 {last:.2f} 左右(每一位都只猜 0.5 的网络误差是 {guess:.1f}),"
+                                "只算对 {accuracy:.1%} 的题目。只有 {hidden} 个隐藏神经元,可能没有足够的地方把借位带到下一位。"
+                                "试试书里的 16 个。",
+                          "en": "**What probably happened:** it is stuck: the error stayed "
+                                "around {last:.2f} (a net that answers 0.5 for every bit makes "
+                                "{guess:.1f}) and it gets only {accuracy:.1%} of the problems "
+                                "right. With {hidden} hidden units there may be too little room "
+                                "to carry the borrow to the next bit. Try the book's 16."},
+    "advice_slower": {"zh": "**可能的原因:** 它卡住了:误差一直在 {last:.2f} 左右(每一位都只猜 0.5 的网络误差是 {guess:.1f}),"
+                            "只算对 {accuracy:.1%} 的题目。学习速率 {alpha} 这么大,每一步都跳过了上一步学到的东西。试试书里的 0.9。",
+                      "en": "**What probably happened:** it is stuck: the error stayed around "
+                            "{last:.2f} (a net that answers 0.5 for every bit makes {guess:.1f}) "
+                            "and it gets only {accuracy:.1%} of the problems right. With a "
+                            "learning rate as large as {alpha}, each step jumps past what the "
+                            "last one learned. Try the book's 0.9."},
+    "advice_other_seed": {"zh": "**可能的原因:** 它卡住了:误差一直在 {last:.2f} 左右,只算对 {accuracy:.1%} 的题目,"
+                                "虽然大小和学习速率都很普通。这个起点(随机种子 {seed})可能把它带进了死胡同。换一个种子试试。",
+                          "en": "**What probably happened:** it is stuck: the error stayed "
+                                "around {last:.2f} and it gets only {accuracy:.1%} of the "
+                                "problems right, though its size and learning rate are usual. "
+                                "This starting point (seed {seed}) may have led it into a dead "
+                                "end. Try another seed."},
+    "advice_try": {"zh": "试试:{setting} = {value}", "en": "Try {setting} = {value}"},
+    # named starting points (app_pages/train.py)
+    "start_title": {"zh": "从这里开始:几个值得一看的设置", "en": "Starting points: settings worth a look"},
+    "start_caption": {"zh": "点按钮就换成那组设置;右边的链接可以分享(比如放进课件),打开后就是那组设置。",
+                      "en": "A button switches to those settings; the link beside it can be "
+                            "shared (on a slide, say) and opens with them."},
+    "start_book": {"zh": "书中的设置", "en": "The book's settings"},
+    "start_book_watch": {"zh": "看误差在哪一次迭代附近突然下降,准确率什么时候到 100%。",
+                         "en": "Watch where the error suddenly drops, and when accuracy reaches "
+                               "100 %."},
+    "start_few_units": {"zh": "隐藏节点太少(2 个)", "en": "Too few hidden units (2)"},
+    "start_few_units_watch": {"zh": "看它能不能学会:误差会不会降下来?", "en": "Can it learn at all? "
+                                                                       "Does the error come down?"},
+    "start_too_fast": {"zh": "学习速率太大(4)", "en": "Learning rate too high (4)"},
+    "start_too_fast_watch": {"zh": "看误差曲线:会不会稳定下来?", "en": "Watch the error curve: does "
+                                                                 "it ever settle?"},
+    "start_too_slow": {"zh": "学习速率太小(0.1)", "en": "Learning rate too low (0.1)"},
+    "start_too_slow_watch": {"zh": "看 10,000 次迭代够不够它学会。", "en": "Are 10,000 iterations "
+                                                                   "enough for it?"},
+    "start_short_numbers": {"zh": "只学 4 位的数", "en": "Trained on 4-bit numbers only"},
+    "start_short_numbers_watch": {"zh": "然后在计算器里打开“用更长的数试试”,选 64 位:它还算得对吗?",
+                                  "en": "Then, in the calculator, turn on \"Try longer "
+                                        "numbers\" and pick 64 bits: is it still right?"},
+    "start_real_swap": {"zh": "真正交换 a 和 b", "en": "A real swap of a and b"},
+    "start_real_swap_watch": {"zh": "书中的代码把 a < b 的题变成了 a − a;真正交换后,它学得快一些还是慢一些?",
+                              "en": "The book's code turns a problem with a < b into a − a; "
+                                    "with a real swap, does it learn sooner or later?"},
+    "start_link": {"zh": "[分享链接]({link})", "en": "[Link to share]({link})"},
     "metric_accuracy": {"zh": "最终准确率", "en": "Final accuracy"},
     "metric_accuracy_help": {"zh": "在{kind}上完全算对的比例({pairs:,} 道 {bits} 位题目,a ≥ b)。",
                              "en": "Share answered exactly right on {kind} ({pairs:,} problems "
@@ -195,14 +273,36 @@ CATALOGUE = {
     "calc_wrong_bits": {"zh": "算错的位数", "en": "Wrong bits"},
     "calc_right": {"zh": "完全正确:{a:,} − {b:,} = {value:,}", "en": "Exactly right: {a:,} − "
                                                                    "{b:,} = {value:,}"},
-    "calc_wrong": {"zh": "{width} 位中有 {count} 位算错了(红色)。",
-                   "en": "{count} of {width} bits are wrong (in red)."},
-    "calc_negative": {"zh": "这里 a < b,差是负数({negative:,})。网络照样逐位相减,最高位的借位无处可去,"
-                            "所以它给出的是 (a − b) mod 2^{width} = {value:,},也就是负数的 {width} 位补码。",
-                      "en": "Here a < b, so the difference is negative ({negative:,}). The net "
-                            "still subtracts bit by bit and the last borrow has nowhere to go, so "
-                            "it gives (a − b) mod 2^{width} = {value:,}, the {width}-bit two's "
-                            "complement of the negative result."},
+    "calc_wrong": {"zh": "{width} 位中有 {count} 位算错了(标着 ✗)。",
+                   "en": "{count} of {width} bits are wrong (marked ✗)."},
+    "row_wrapped": {"zh": "绕回后的答案", "en": "wrapped answer"},
+    "calc_bits_text": {"zh": "上图逐位列出 a、b、正确答案和网络的答案,共 {width} 位,最低位在最右边;网络答错了 {wrong} 位"
+                             "(对的标 ✓,错的标 ✗)。",
+                       "en": "The grid lists the {width} bits of a, b, the right answer and the "
+                             "net's answer, lowest bit on the right; the net has {wrong} wrong "
+                             "(right bits marked ✓, wrong ones ✗)."},
+    "calc_below_zero": {"zh": "{a:,} − {b:,} 小于零,正确答案是 {negative:,}。可这个网络只有 {width} 位,没有负号:"
+                              "它像里程表倒转过 0 一样“绕回去”,写下 2^{width} − {b:,} + {a:,} = {wrapped:,}。{verdict}",
+                        "en": "{a:,} − {b:,} is below zero: the true answer is {negative:,}. A "
+                              "{width}-bit net has no minus sign: like a milometer running "
+                              "backwards past 0, it wraps around and writes 2^{width} − {b:,} + "
+                              "{a:,} = {wrapped:,}. {verdict}"},
+    "calc_wrapped_same": {"zh": "网络的每一位都和这个绕回后的答案一样。",
+                          "en": "Every bit the net wrote matches that wrapped answer."},
+    "calc_wrapped_wrong": {"zh": "网络有 {count} 位和这个绕回后的答案不一样。",
+                           "en": "{count} of the bits the net wrote differ from that wrapped "
+                                 "answer."},
+    "calc_twos_complement": {"zh": "(计算机里把这样绕回后的位叫作 {negative:,} 的 {width} 位“补码”。)",
+                             "en": "(Computers call these wrapped bits the {width}-bit two's "
+                                   "complement of {negative:,}.)"},
+    "calc_range": {"zh": "a 和 b 可以是 0 到 {top:,} 之间的整数({width} 位)。输入后按回车键。",
+                   "en": "a and b are whole numbers from 0 to {top:,} ({width} bits). Press "
+                         "Enter after typing."},
+    "calc_probability_text": {"zh": "柱子是网络认为每一位是 1 的把握;{width} 位中有 {sure} 位它很有把握(高于 90% 或低于 10%)。",
+                              "en": "Each bar is how sure the net is that the bit is 1; it is "
+                                    "sure (above 90 % or below 10 %) of {sure} of the {width} "
+                                    "bits."},
+    "upload_title": {"zh": "高级:用你自己的权重文件", "en": "Advanced: use your own weights file"},
     "calc_longer": {"zh": "这些数有 {width} 位,比训练时的 {bits} 位更长。",
                     "en": "These numbers have {width} bits, more than the {bits} it trained on."},
     "calc_probabilities": {"zh": "每一位的概率", "en": "Each bit's probability"},
@@ -707,11 +807,11 @@ CATALOGUE = {
     "bs_lapse_header": {"zh": "4. 训练过程回放", "en": "4. The lesson of training, replayed"},
     "bs_lapse_text": {
         "zh": "同一道题 {a} − {b},拿去问训练过程中每一个时刻保存下来的网络(从左到右)。每一行是一位;颜色表示那时网络在这道题上"
-              "做的更新里,这一位占多少(黄色:占大头)。✓ 标出这一位从哪一刻起算对、并且一直对下去。",
+              "做的更新里,这一位占多少(黄色:占得最多)。✓ 标出这一位从哪一刻起算对、并且一直对下去。",
         "en": "The same problem, {a} − {b}, put to the net at every snapshot kept during its "
               "training (left to right). Each row is one bit; its colour is that bit's share "
-              "of the update the net would then make on this problem (yellow: most of it). ✓ "
-              "marks the snapshot from which the bit was right and stayed right."},
+              "of the update the net would then make on this problem (yellow: the largest "
+              "share). ✓ marks the snapshot from which the bit was right and stayed right."},
     "bs_lapse_title": {"zh": "{a} − {b} 在训练过程中:每一位占更新的比例",
                        "en": "{a} − {b} through training: each bit's share of the update"},
     "bs_axis_share": {"zh": "占更新的比例", "en": "share of the update"},

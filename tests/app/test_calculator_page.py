@@ -15,15 +15,25 @@ def calc(open_page):
 
 
 def metrics(at):
-    return {m.label: m.value for m in at.metric}
+    """The answer's figures: metrics up to 32 bits, written-out lines above (bold label: value)."""
+    figures = {m.label: m.value for m in at.metric}
+    for block in at.markdown:
+        for line in block.value.split("  \n"):
+            if line.startswith("**") and ":** " in line:
+                label, value = line[2:].split(":** ", 1)
+                figures[label] = value
+    return figures
 
 
 def bit_rows(at):
-    """The bits chart's cells as {row label: bit string, most significant first}."""
-    values = chart_rows(at.get("vega_lite_chart")[0])
+    """The bit grids' cells as {row label: bit string, most significant first} (a grid shows up
+    to 16 bits; wider numbers take several, one under the other)."""
+    grids = [c for c in at.get("vega_lite_chart") if "bit" in chart_rows(c)[0]
+             and "row" in chart_rows(c)[0]]
     rows = {}
-    for cell in sorted(values, key=lambda v: -v["bit"]):
-        rows[cell["row"]] = rows.get(cell["row"], "") + str(cell["value"])
+    for grid in grids:
+        for cell in sorted(chart_rows(grid), key=lambda v: -v["bit"]):
+            rows[cell["row"]] = rows.get(cell["row"], "") + str(cell["value"])
     return rows
 
 
@@ -72,12 +82,18 @@ def test_typed_operands(calc):
 
 
 def test_a_smaller_than_b_is_explained(calc):
-    """a < b is no error: the net gives (a − b) mod 2^n and the page explains it."""
+    """57 − 200: the true answer shown is −143; the page says it is below zero and that an 8-bit
+    net wraps around to 113, with no green "exactly right"; the bits are compared with 113."""
     at = calc()
-    at.number_input(key="calc_a_8").set_value(3).run()
-    at.number_input(key="calc_b_8").set_value(5).run()
-    assert metrics(at)["True answer"] == "254" and not at.exception
-    assert "two's complement" in at.info[0].value
+    at.number_input(key="calc_a_8").set_value(57).run()
+    at.number_input(key="calc_b_8").set_value(200).run()
+    assert not at.exception and not at.success
+    assert metrics(at)["True answer"] == "-143"
+    assert bit_rows(at)["wrapped answer"] == f"{(57 - 200) % 256:08b}"
+    text = at.info[0].value
+    assert "57 − 200 is below zero: the true answer is -143" in text
+    assert "= 113" in text and "wraps around" in text
+    assert any("two's complement of -143" in c.value for c in at.caption)
 
 
 def test_wide_operands_in_a_text_box(calc):
@@ -153,3 +169,22 @@ def test_typed_numbers_in_other_bases(calc):
     at.text_input(key="calc_b_40").input("0b1010").run()
     assert not at.exception and not at.error
     assert metrics(at)["True answer"] == f"{0xFFFF - 0b1010:,}"
+
+
+def test_the_visitors_numbers_survive_going_wider(calc):
+    """a and b chosen at 8 bits stay when "Try longer numbers" widens the problem to 16 bits (they
+    used to fall back to 200 − 57)."""
+    at = calc()
+    at.number_input(key="calc_a_8").set_value(100).run()
+    at.number_input(key="calc_b_8").set_value(1).run()
+    at.toggle(key="calc_wide").set_value(True).run()
+    assert at.number_input(key="calc_a_16").value == 100
+    assert at.number_input(key="calc_b_16").value == 1
+
+
+def test_the_allowed_range_is_said(calc):
+    """The page says which numbers a and b may be, in the visitor's language, for the width."""
+    at = calc()
+    assert any("whole numbers from 0 to 255 (8 bits)" in c.value for c in at.caption)
+    wide = calc({"lang": "zh"})
+    assert any("0 到 255 之间的整数" in c.value for c in wide.caption)
