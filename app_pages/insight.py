@@ -30,9 +30,11 @@ def draw_map(model):
     left, right = st.columns([3, 2])
     if bits <= EXHAUSTIVE_BITS:
         found = model.analysed("map", lambda turn: analysis.correctness_map(params, bits))
-        left.altair_chart(charts.correctness_map_chart(found.exact, bits), width="stretch")
+        pairs = 2 ** (bits - 1) * (2**bits + 1)
+        with left:
+            charts.show(charts.correctness_map_chart(found.exact, bits),
+                        t("chart_map_text", pairs=pairs, wrong=found.wrong_pairs))
         with right:
-            pairs = 2 ** (bits - 1) * (2**bits + 1)
             st.metric(t("in_wrong_pairs"), f"{found.wrong_pairs:,} / {pairs:,}")
             if found.hardest:
                 st.markdown(t("in_hardest"))
@@ -47,13 +49,16 @@ def draw_map(model):
     else:
         found = model.analysed("sample_map",
                                 lambda turn: analysis.sampled_map(params, bits))
-        left.altair_chart(charts.sampled_map_chart(found.a, found.b, found.right, bits),
-                          width="stretch")
-        right.metric(t("in_wrong_sample"),
-                     f"{int((~found.right).sum()):,} / {len(found.right):,}")
-    right.altair_chart(charts.bars(list(range(bits)), found.per_bit, t("in_per_bit_title"),
-                                   t("axis_bit"), t("axis_accuracy"), percent=True,
-                                   domain=(0, 1)), width="stretch")
+        wrong = int((~found.right).sum())
+        with left:
+            charts.show(charts.sampled_map_chart(found.a, found.b, found.right, bits),
+                        t("chart_sample_map_text", count=len(found.right), wrong=wrong))
+        right.metric(t("in_wrong_sample"), f"{wrong:,} / {len(found.right):,}")
+    worst = int(np.argmin(found.per_bit))
+    with right:
+        charts.show(charts.bars(list(range(bits)), found.per_bit, t("in_per_bit_title"),
+                                t("axis_bit"), t("axis_accuracy"), percent=True, domain=(0, 1)),
+                    t("chart_per_bit_text", bit=worst, share=float(found.per_bit[worst])))
 
 
 def draw_lengths(model):
@@ -61,13 +66,20 @@ def draw_lengths(model):
     st.header(t("in_length"))
     lengths = model.analysed("lengths", lambda turn: analysis.length_generalisation(
         model.params, LENGTH_WIDTHS))
-    st.altair_chart(charts.bars([f"{w}" for w in LENGTH_WIDTHS],
-                                [lengths[w] for w in LENGTH_WIDTHS],
-                                t("in_length_title", bits=bits), t("in_width"),
-                                t("axis_accuracy"), percent=True, domain=(0, 1),
-                                text=[f"{lengths[w]:.0%}" for w in LENGTH_WIDTHS]),
-                    width="stretch")
-    st.markdown(t("in_length_why", bits=bits))
+    ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
+            "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
+    charts.show(charts.bars([f"{w}" for w in LENGTH_WIDTHS], [lengths[w] for w in LENGTH_WIDTHS],
+                            t("in_length_title", bits=bits), t("in_width"), t("axis_accuracy"),
+                            percent=True, domain=(0, 1),
+                            text=[f"{lengths[w]:.0%}" for w in LENGTH_WIDTHS]),
+                t("chart_length_text", **ends))
+    st.markdown(t(length_verdict(lengths), **ends))
+
+
+def length_verdict(lengths):
+    """The catalogue key of the sentence under the longer-numbers chart: why it works when every
+    width is right, else that it has not learned a step it can repeat."""
+    return "in_length_why" if min(lengths.values()) == 1.0 else "in_length_not_yet"
 
 
 def borrow_verdict(r):
@@ -87,9 +99,12 @@ def draw_neuron(model):
                                  lambda turn: analysis.borrow_correlation(params, bits))
     best = int(np.abs(correlation).argmax())
     left, right = st.columns(2)
-    left.altair_chart(charts.bars(list(range(config.hidden)), correlation,
-                                  t("in_correlation_title"), t("axis_unit"), t("in_correlation"),
-                                  highlight=best, domain=(-1, 1)), width="stretch")
+    r = float(correlation[best])
+    with left:
+        charts.show(charts.bars(list(range(config.hidden)), correlation,
+                                t("in_correlation_title"), t("axis_unit"), t("in_correlation"),
+                                highlight=best, domain=(-1, 1)),
+                    t("chart_correlation_text", count=config.hidden, unit=best, r=r))
     top = 2**bits - 1
     with right:
         columns = st.columns(2)
@@ -100,25 +115,27 @@ def draw_neuron(model):
         a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
         target, borrow = subtract_bits(a_bits, b_bits)
         trace = forward(params, a_bits, b_bits, target)
-        st.altair_chart(charts.neuron_chart(trace.hidden[1:, best], borrow, best),
-                        width="stretch")
-    r = float(correlation[best])
+        charts.show(charts.neuron_chart(trace.hidden[1:, best], borrow, best),
+                    t("chart_neuron_text", unit=best, a=a, b=b))
     st.markdown(t("in_neuron_text", unit=best, r=r, verdict=t(borrow_verdict(r))))
     ablated = model.analysed("ablation", lambda turn: analysis.ablation(params, bits, turn))
     full = model.curve.final.accuracy
-    st.altair_chart(charts.bars(list(range(config.hidden)), ablated, t("in_ablation_title"),
-                                t("axis_unit"), t("axis_accuracy"),
-                                highlight=int(ablated.argmin()), percent=True, domain=(0, 1),
-                                baseline=full), width="stretch")
-    st.caption(t("in_ablation_text", unit=int(ablated.argmin()), accuracy=ablated.min(),
-                 full=full))
+    weakest = int(ablated.argmin())
+    charts.show(charts.bars(list(range(config.hidden)), ablated, t("in_ablation_title"),
+                            t("axis_unit"), t("axis_accuracy"), highlight=weakest, percent=True,
+                            domain=(0, 1), baseline=full),
+                t("in_ablation_text", unit=weakest, accuracy=ablated.min(), full=full)
+                if ablated.min() < full else t("in_ablation_none", full=full))
 
 
 def draw_time(model):
     curve = model.curve
     st.header(t("in_time"))
-    st.altair_chart(charts.accuracy_chart(curve.iterations, curve.accuracy,
-                                          curve.first_perfect), width="stretch")
+    charts.show(charts.accuracy_chart(curve.iterations, curve.accuracy, curve.first_perfect),
+                t("chart_accuracy_text", first=float(curve.accuracy[0]),
+                  last=float(curve.final.accuracy),
+                  when=t("chart_accuracy_when", iteration=curve.first_perfect)
+                  if curve.first_perfect is not None else t("chart_accuracy_never")))
     if curve.first_perfect is not None:
         st.markdown(t("in_time_text", iteration=curve.first_perfect))
     else:
@@ -147,7 +164,7 @@ def draw_sweep(kind, configs, iterations):
         st.info(t("in_sweep_too_big", count=len(configs), seconds=seconds,
                   limit=queue.JOB_SECONDS), icon="🛑")
         return
-    slot = st.empty()
+    slot, earlier = st.empty(), result is not None
     if result is None and slot.button(t("in_sweep_run", count=len(configs)),
                                       key=scoped("sweep", kind)):
         result = sweeps.get_sweep(configs, slot)  # the result takes the button's place
@@ -162,13 +179,15 @@ def draw_sweep(kind, configs, iterations):
     columns[0].metric(t("in_sweep_share"), f"{len(reached)} / {len(configs)}")
     columns[1].metric(t("in_sweep_median"),
                       f"{int(np.median(reached)):,}" if reached else t("never"))
-    columns[2].metric(t("in_sweep_time"), f"{result.seconds:.1f} s")
+    columns[2].metric(t("in_sweep_time_earlier" if earlier else "in_sweep_time"),
+                      f"{result.seconds:.1f} s")
     values = [f if f is not None else iterations for f in result.first_perfect]
     text = [f"{f:,}" if f is not None else t("never") for f in result.first_perfect]
     x_title = {"seeds": t("seed"), "hidden": t("hidden"), "alpha": t("alpha")}[kind]
-    st.altair_chart(charts.bars(labels, values, t("in_sweep_chart", every=result.checkpoint_every),
-                                x_title, t("metric_first_perfect"), text=text,
-                                domain=(0, iterations)), width="stretch")
+    charts.show(charts.bars(labels, values, t("in_sweep_chart", every=result.checkpoint_every),
+                            x_title, t("metric_first_perfect"), text=text,
+                            domain=(0, iterations)),
+                t("chart_sweep_text", count=len(configs), reached=len(reached)))
     st.dataframe([{x_title: label, t("metric_first_perfect"): txt,
                    t("metric_accuracy"): f"{acc:.2%}"}
                   for label, txt, acc in zip(labels, text, result.final_accuracy)],

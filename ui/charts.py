@@ -75,7 +75,7 @@ def error_chart(errors, height=260, max_points=MAX_POINTS):
         x, alt.Y("average:Q"),
         tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip("average:Q", title=t("tooltip_average"), format=".3f")])
-    return (band + line).properties(title=t("chart_error_title"), height=height)
+    return (band + line).properties(title=wrapped(t("chart_error_title")), height=height)
 
 
 def accuracy_chart(iterations, accuracy, first_perfect, height=260):
@@ -95,7 +95,7 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
             x="iteration:Q"))
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-6, color=WRONG).encode(
             x="iteration:Q", y=alt.value(12), text="label:N"))
-    return alt.layer(*layers).properties(title=t("chart_accuracy_title"), height=height)
+    return alt.layer(*layers).properties(title=wrapped(t("chart_accuracy_title")), height=height)
 
 
 def wrapped(text, width=300, font_size=13):
@@ -210,7 +210,7 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
         layers.append(alt.Chart(frame).mark_rect(fill=None, stroke="black", strokeWidth=3)
                       .encode(x))
     # Streamlit fits the whole chart, title and axes included, into the height given
-    return alt.layer(*layers).properties(title=title, height=plot_height + 110)
+    return alt.layer(*layers).properties(title=wrapped(title), height=plot_height + 110)
 
 
 def step_bars(values, title, y_title, highlight=None, step_title=None, log=False,
@@ -225,7 +225,7 @@ def step_bars(values, title, y_title, highlight=None, step_title=None, log=False
         color=alt.condition("datum.current", alt.value(CURRENT), alt.value(OTHER)),
         tooltip=[alt.Tooltip("step:O", title=step_title or t("axis_step")),
                  alt.Tooltip("value:Q", title=y_title, format=".4g")],
-    ).properties(title=title, height=200)
+    ).properties(title=wrapped(title), height=200)
 
 
 def output_chart(output, target, highlight=None):
@@ -241,7 +241,7 @@ def output_chart(output, target, highlight=None):
                  alt.Tooltip("p:Q", title="layer_2", format=".4f"),
                  alt.Tooltip("target:Q", title=t("axis_truth"))])
     ticks = base.mark_tick(color="black", thickness=3, size=30).encode(y="target:Q")
-    return (bars + ticks).properties(title=t("chart_output_title"), height=200)
+    return (bars + ticks).properties(title=wrapped(t("chart_output_title")), height=200)
 
 
 def map_spans(exact):
@@ -266,14 +266,16 @@ def correctness_map_chart(exact, bits):
               for a, s, e, k in map_spans(exact)]
     top = 2**bits
     colour = alt.Scale(domain=names, range=[RIGHT_LIGHT, WRONG, PLAIN])
+    # wrong pairs are outlined in black besides their colour: they stand out by shape too
+    outline = alt.Scale(domain=names, range=[RIGHT_LIGHT, "#000000", PLAIN])
     return alt.Chart(table(values)).mark_rect(strokeWidth=0.6).encode(
         alt.X("b:Q", title="b", scale=alt.Scale(domain=[0, top], nice=False)), x2="b2:Q",
         y=alt.Y("a:Q", title="a", scale=alt.Scale(domain=[top, 0], nice=False)), y2="a2:Q",
         color=alt.Color("state:N", title=None, scale=colour, legend=alt.Legend(orient="bottom")),
-        stroke=alt.Stroke("state:N", scale=colour, legend=None),  # no hairlines between rows
+        stroke=alt.Stroke("state:N", scale=outline, legend=None),  # no hairlines between rows
         tooltip=[alt.Tooltip("a:Q"), alt.Tooltip("b:Q", title="b ≥"),
                  alt.Tooltip("b2:Q", title="b <"), alt.Tooltip("state:N", title=" ")],
-    ).properties(title=t("chart_map_title", bits=bits), height=460)
+    ).properties(title=wrapped(t("chart_map_title", bits=bits)), height=460)
 
 
 def sampled_map_chart(a, b, right, bits):
@@ -286,7 +288,8 @@ def sampled_map_chart(a, b, right, bits):
                                                                range=[RIGHT, WRONG]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["a:Q", "b:Q", "state:N"],
-    ).properties(title=t("chart_sample_map_title", bits=bits, count=len(values)), height=460)
+    ).properties(title=wrapped(t("chart_sample_map_title", bits=bits, count=len(values))),
+                  height=460)
 
 
 def bars(labels, values, title, x_title, y_title, highlight=None, percent=False, domain=None,
@@ -296,14 +299,17 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     data = [{"label": str(label), "order": i, "value": float(value), "current": i == highlight,
              "text": "" if text is None else str(text[i])}
             for i, (label, value) in enumerate(zip(labels, values))]
-    axis = alt.Axis(format="%") if percent else alt.Axis()
     x = alt.X("label:N", title=x_title, sort=[str(label) for label in labels],
               axis=alt.Axis(labelAngle=0))
     base = alt.Chart(table(data)).encode(x)
     upright = text is not None and len(labels) > 12  # side by side, the texts would overlap
-    if upright:  # headroom above the tallest bar for its upright text
+    ticks = None
+    if upright:  # headroom above the tallest bar for its upright text; no ticks in it
         low, high = domain if domain else (min(0.0, *values), max(0.0, *values))
+        ticks = [float(v) for v in np.linspace(low, high, 5)]
         domain, height = (low, high + (high - low) * 0.45), max(height, 300)
+    axis = alt.Axis(format="%" if percent else ",d" if upright else "",
+                    **({"values": ticks} if ticks else {}))
     layers = [base.mark_bar().encode(
         alt.Y("value:Q", title=y_title, axis=axis,
               scale=alt.Scale(domain=list(domain)) if domain else alt.Scale()),
@@ -318,7 +324,7 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     if baseline is not None:
         layers.append(alt.Chart(table([{"y": float(baseline)}])).mark_rule(
             strokeDash=[4, 3], color=WRONG).encode(y="y:Q"))
-    return alt.layer(*layers).properties(title=title, height=height)
+    return alt.layer(*layers).properties(title=wrapped(title), height=height)
 
 
 def neuron_chart(activation, borrow, unit):
@@ -335,7 +341,7 @@ def neuron_chart(activation, borrow, unit):
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
             domain=names, range=[[1, 0], [5, 3]])),
         tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")],
-    ).properties(title=t("chart_neuron_title"), height=320)
+    ).properties(title=wrapped(t("chart_neuron_title")), height=320)
 
 
 # The written subtraction with one RNN cell per column (the backprop page's picture): SVG, drawn

@@ -456,6 +456,13 @@ CATALOGUE = {
                                                                        "bits, tested on longer "
                                                                        "random numbers"},
     "in_width": {"zh": "位数", "en": "bits"},
+    # the sentence under the longer-numbers chart follows its numbers (app_pages/insight.py)
+    "in_length_not_yet": {"zh": "在 {first} 位的数上它算对 {first_share:.0%},在 {last} 位的数上只算对 {last_share:.0%}。"
+                                "它还没学会一个每一位都能重复的步骤:数越长,出错的机会越多。",
+                          "en": "It gets {first_share:.0%} right on {first}-bit numbers but only "
+                                "{last_share:.0%} on {last}-bit ones. It has not yet learned one "
+                                "step it can repeat at every bit: the longer the number, the more "
+                                "chances to go wrong."},
     "in_length_why": {"zh": "为什么能行:循环网络在每一位上用的是同一组权重,做的是同一件事(这一位相减,再加上借位)。"
                             "学会了这一步,数再长也只是多走几步。",
                       "en": "Why this works: a recurrent net uses the same weights at every bit "
@@ -470,10 +477,13 @@ CATALOGUE = {
     "neuron_borrow": {"zh": "真实借位", "en": "true borrow"},
     "chart_neuron_title": {"zh": "相关性最强的神经元,逐位看", "en": "The most correlated unit, "
                                                                "step by step"},
-    "in_neuron_text": {"zh": "在全部题目和每一步上,神经元 {unit} 与真实借位的相关系数是 {r:.2f}:{verdict}"
-                             "右图可以换一道题看看。",
+    "in_neuron_text": {"zh": "在全部题目和每一步上,神经元 {unit} 与真实借位的相关系数是 {r:.2f}"
+                             "(1 表示有借位时它正好高、没有时正好低,−1 正好相反,0 表示毫无关系):{verdict}"
+                             "可以在上面的两个框里换一道题看看。",
                        "en": "Over every problem and every step, unit {unit} correlates {r:.2f} "
-                             "with the true borrow: {verdict} Try another problem on the right."},
+                             "with the true borrow (1: it is high exactly when there is a borrow "
+                             "and low when there is none; −1: the other way round; 0: no "
+                             "relation): {verdict} Try another problem in the two boxes above."},
     # the verdict on the best unit's correlation r: |r| >= 0.9, >= 0.5, below
     "in_neuron_flag": {"zh": "它几乎就是一个“借位标志”。", "en": "it is almost a borrow flag."},
     "in_neuron_flag_inverted": {"zh": "它几乎就是一个反过来的“借位标志”(有借位时低,没有时高)。",
@@ -493,6 +503,30 @@ CATALOGUE = {
                          "en": "Silencing unit {unit} drops accuracy to {accuracy:.1%} (from "
                                "{full:.1%}). Units whose silencing changes nothing are not needed "
                                "for this task."},
+    "in_ablation_none": {"zh": "逐个关掉任何一个神经元,准确率都不低于不关时的 {full:.1%}:没有哪个神经元独自承担借位"
+                               "(或者网络还没学会借位)。",
+                         "en": "Silencing any one unit leaves accuracy at {full:.1%} or above: no "
+                               "single unit carries the borrow alone (or the net has not learned "
+                               "it yet)."},
+    "chart_map_text": {"zh": "对错图:a ≥ b 的 {pairs:,} 道题中算错 {wrong:,} 道(橙色、黑框);a < b 的部分是灰色。",
+                       "en": "Right or wrong for each of the {pairs:,} problems with a ≥ b: "
+                             "{wrong:,} wrong (orange, outlined); a < b is grey."},
+    "chart_sample_map_text": {"zh": "{count:,} 道随机题中算错 {wrong:,} 道。",
+                              "en": "{wrong:,} of {count:,} random problems wrong."},
+    "chart_per_bit_text": {"zh": "每一位算对的比例:最差的是第 {bit} 位,{share:.1%}。",
+                           "en": "Share right, bit by bit: the lowest is bit {bit}, "
+                                 "{share:.1%}."},
+    "chart_length_text": {"zh": "在 {first} 位的随机数上算对 {first_share:.0%},在 {last} 位上 {last_share:.0%}。",
+                          "en": "{first_share:.0%} right on random {first}-bit numbers, "
+                                "{last_share:.0%} on {last}-bit ones."},
+    "chart_correlation_text": {"zh": "{count} 个隐藏神经元中,神经元 {unit} 与借位关系最密切,相关系数 {r:.2f}。",
+                               "en": "Of {count} hidden units, unit {unit} follows the borrow "
+                                     "most closely: correlation {r:.2f}."},
+    "chart_neuron_text": {"zh": "神经元 {unit} 在 {a:,} − {b:,} 的每一步的激活值(蓝线),和真实借位(橙色虚线)放在一起。",
+                          "en": "Unit {unit}'s activation at each step of {a:,} − {b:,} (blue "
+                                "line) next to the true borrow (orange dashed line)."},
+    "chart_sweep_text": {"zh": "{count} 个网络中有 {reached} 个全部算对。",
+                         "en": "{reached} of {count} nets got every problem right."},
     "in_time": {"zh": "4. 什么时候学会的", "en": "4. When it learned"},
     "in_time_text": {"zh": "从第 {iteration:,} 次迭代起,网络第一次把全部题目都算对。",
                      "en": "From iteration {iteration:,} on, the net first gets every problem "
@@ -526,6 +560,7 @@ CATALOGUE = {
     "in_sweep_share": {"zh": "全部算对的网络", "en": "Nets that got everything right"},
     "in_sweep_median": {"zh": "中位数:第几次迭代", "en": "Median iteration"},
     "in_sweep_time": {"zh": "用时", "en": "Time taken"},
+    "in_sweep_time_earlier": {"zh": "之前已算好,当时用时", "en": "Computed earlier, in"},
     "in_sweep_chart": {"zh": "第几次迭代起全部算对(每 {every:,} 次检查一次;没做到的画满格)",
                        "en": "First iteration with every problem right (checked every {every:,} "
                              "iterations; full bar: never)"},

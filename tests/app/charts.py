@@ -22,6 +22,13 @@ def chart_rows(chart, layer=None):
                 for d in proto.datasets if d.name == data["name"])
 
 
+def title_of(chart):
+    """A chart's title as one line (long titles are sent as several lines)."""
+    title = chart_spec(chart).get("title")
+    title = title.get("text") if isinstance(title, dict) else title
+    return " ".join(title) if isinstance(title, list) else title
+
+
 def chart_titled(at, title):
     """The Altair chart on the page whose title is `title`."""
-    return next(c for c in at.get("vega_lite_chart") if chart_spec(c).get("title") == title)
+    return next(c for c in at.get("vega_lite_chart") if title_of(c) == title)

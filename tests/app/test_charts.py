@@ -24,6 +24,7 @@ def test_many_bars_write_their_texts_upright_with_headroom():
     text_layer = many["layer"][1]
     assert text_layer["mark"]["angle"] == 270
     assert many["layer"][0]["encoding"]["y"]["scale"]["domain"][1] > 3000
+    assert max(many["layer"][0]["encoding"]["y"]["axis"]["values"]) == 3000  # no tick above
     few = charts.bars(labels[:7], values[:7], "t", "size", "iteration", text=["x"] * 7,
                       domain=(0, 3000)).to_dict()
     assert "angle" not in few["layer"][1]["mark"]

@@ -126,7 +126,8 @@ def test_the_borrow_verdict_follows_the_correlation(page_of, kind, verdict):
                                              scored=True))
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert f"correlates {best:.2f} with the true borrow: {verdict}" in text
+    assert f"correlates {best:.2f} with the true borrow (" in text
+    assert f"no relation): {verdict}" in text
 
 
 def test_undertrained_model_lists_its_hardest_wrong_pairs(page):
@@ -160,8 +161,11 @@ def test_seed_sweep_runs_and_is_kept(page):
     assert "sweep_seeds" not in [b.key for b in at.button]  # done: the page redrew without it
     share = {m.label: m.value for m in at.metric}["Nets that got everything right"]
     assert share.endswith("/ 32")
+    assert "Time taken" in {m.label for m in at.metric}
     again = page({"iterations": "4000"})
-    assert {m.label: m.value for m in again.metric}["Nets that got everything right"] == share
+    shown = {m.label: m.value for m in again.metric}
+    assert shown["Nets that got everything right"] == share
+    assert "Computed earlier, in" in shown and "Time taken" not in shown  # not "just now"
 
 
 def test_chinese_insight(page):
@@ -174,3 +178,27 @@ def test_uploaded_config_keeps_its_width():
     """A model made from weights keeps the configuration it is given."""
     model = from_weights(hand_built("flag"), dataclasses.replace(TrainConfig(), hidden=3))
     assert model.config.hidden == 3 and model.uploaded
+
+
+@pytest.mark.parametrize("lengths, key", [
+    ({8: 1.0, 16: 1.0, 256: 1.0}, "in_length_why"),
+    ({8: 0.5, 16: 0.15, 256: 0.0}, "in_length_not_yet"),
+    ({8: 1.0, 16: 1.0, 256: 0.99}, "in_length_not_yet"),
+], ids=["every-width", "fading", "almost"])
+def test_the_longer_numbers_sentence_follows_the_chart(lengths, key):
+    """"Why this works ... only more steps" only when every width is right; else the sentence
+    says how far it falls (50 %, 15 %, 1 %, 0 % used to get "why this works")."""
+    from app_pages.insight import length_verdict
+    assert length_verdict(lengths) == key
+
+
+def test_an_undertrained_net_is_not_told_it_works(page):
+    """At 2,000 iterations the page states the numbers of the longer-numbers chart, and says
+    "why this works" only if every width is right."""
+    at = page({"iterations": "2000"})
+    rows = chart_rows(chart(at, "Trained on 8 bits, tested on longer random numbers"), layer=0)
+    text = " ".join(m.value for m in at.markdown)
+    if min(row["value"] for row in rows) < 1.0:
+        assert "Why this works" not in text and "It has not yet learned one step" in text
+    else:
+        assert "Why this works" in text

@@ -6,7 +6,7 @@ import pytest
 
 from rnn import TrainConfig, train
 from rnn.evaluate import score_width
-from tests.app.charts import chart_rows, chart_spec
+from tests.app.charts import chart_rows, title_of
 from ui.charts import downsample_errors
 from ui.models import model_store
 
@@ -46,7 +46,7 @@ def test_error_chart_is_the_runs_errors_downsampled(app, book):
     its iterations and the moving average over 1 % of the run at its end."""
     at = app().run()
     error = at.get("vega_lite_chart")[0]
-    assert chart_spec(error)["title"] == "Error per iteration (overallError)"
+    assert title_of(error) == "Error per iteration (overallError)"
     points = chart_rows(error)
     assert len(points) <= 2_000
     size = points[1]["iteration"]
@@ -123,7 +123,7 @@ def test_chinese_page(app):
     at = app({"lang": "zh"}).run()
     assert at.title[0].value == "RNN 学习退位减法"
     assert [m.label for m in at.metric][0] == "最终准确率"
-    assert chart_spec(at.get("vega_lite_chart")[0])["title"] == "每次迭代的总误差 overallError"
+    assert title_of(at.get("vega_lite_chart")[0]) == "每次迭代的总误差 overallError"
 
 
 def test_a_page_is_a_function_of_its_model(page_of, book):
