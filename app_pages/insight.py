@@ -112,6 +112,7 @@ def draw_neuron(model):
                                         key=scoped("in_a", bits), persist_state="session"))
         b = int(columns[1].number_input(t("calc_b"), 0, top, 1, key=scoped("in_b", bits),
                                         persist_state="session"))
+        st.caption(t("calc_range", top=top, width=bits))
         a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
         target, borrow = subtract_bits(a_bits, b_bits)
         trace = forward(params, a_bits, b_bits, target)

@@ -114,7 +114,8 @@ def wrapped(text, width=300, font_size=13):
 
 def bits_chart(rows, wrong, first_bit=None):
     """A grid of bits, most significant on the left. rows: [(label, bits msb first)], wrong: bool
-    per column (msb first), marking the last row's (the net's) bits ✓ or ✗ besides their colour.
+    per column (msb first): the last row's (the net's) wrong bits are marked ✗ besides their
+    colour.
     `first_bit` is the number of the leftmost bit (default: the grid is the whole number)."""
     width = len(rows[0][1])
     first_bit = width - 1 if first_bit is None else first_bit
@@ -123,7 +124,7 @@ def bits_chart(rows, wrong, first_bit=None):
         predicted = order == len(rows) - 1
         for column, bit in enumerate(bits):
             state = ("wrong" if wrong[column] else "right") if predicted else "plain"
-            mark = {"wrong": WRONG_MARK, "right": RIGHT_MARK, "plain": ""}[state]
+            mark = WRONG_MARK if state == "wrong" else ""  # a wrong bit is marked, not only coloured
             values.append({"row": label, "order": order, "bit": first_bit - column,
                            "value": int(bit), "state": state, "text": f"{int(bit)}{mark}"})
     base = alt.Chart(table(values)).encode(
@@ -143,7 +144,7 @@ def probability_chart(proba_msb_first, truth_msb_first):
     width = len(proba_msb_first)
     values = [{"bit": width - 1 - column, "p": float(p), "truth": int(y),
                "state": "right" if (p > 0.5) == bool(y) else "wrong",
-               "mark": RIGHT_MARK if (p > 0.5) == bool(y) else WRONG_MARK}
+               "mark": "" if (p > 0.5) == bool(y) else WRONG_MARK}
               for column, (p, y) in enumerate(zip(proba_msb_first, truth_msb_first))]
     base = alt.Chart(table(values)).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)))
@@ -357,15 +358,15 @@ BAR = 40  # px of the tallest share bar
 FORWARD, QUESTION, BACKWARD, UPDATE = "forward", "question", "backward", "update"
 
 
-def viridis(value):
-    """The SEQUENTIAL colour of a value in [0, 1] (linear between VIRIDIS's stops)."""
-    position = min(max(float(value), 0.0), 1.0) * (len(VIRIDIS) - 1)
-    low = int(position)
-    high = min(low + 1, len(VIRIDIS) - 1)
-    mix = position - low
-    channels = [round((1 - mix) * int(VIRIDIS[low][i:i + 2], 16)
-                      + mix * int(VIRIDIS[high][i:i + 2], 16)) for i in (1, 3, 5)]
-    return "#" + "".join(f"{c:02x}" for c in channels)
+VIRIDIS_RGB = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in VIRIDIS])  # (11, 3)
+
+
+def viridis(values):
+    """The SEQUENTIAL colours of values in [0, 1] (linear between VIRIDIS's stops), as hex."""
+    stops = np.linspace(0, 1, len(VIRIDIS))
+    clipped = np.clip(np.asarray(values, dtype=float), 0, 1)
+    channels = np.stack([np.interp(clipped, stops, VIRIDIS_RGB[:, i]) for i in range(3)], -1)
+    return ["#%02x%02x%02x" % tuple(rgb) for rgb in np.rint(channels).astype(int)]
 
 
 def _text(x, y, content, size=12, anchor="middle", colour="#263238", weight="normal"):
@@ -407,8 +408,7 @@ def subtraction_picture(walk, phase, step, alt_text):
     BACKWARD (blame shown from the last column down to `step`) or UPDATE (each column's piece of
     the three weights that move most). SVG markup on one line, `alt_text` for screen readers;
     each column's numbers are in its tooltip and in data- attributes."""
-    shown, blamed = walk.shown, walk.blame
-    trace, steps = shown.trace, walk.steps
+    blamed, steps = walk.blame, walk.steps
     width = MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT
     height = ROW["bars"] + 20 if phase in (BACKWARD, UPDATE) else ROW["true"] + 14
 
@@ -417,7 +417,7 @@ def subtraction_picture(walk, phase, step, alt_text):
 
     done = step if phase == FORWARD else steps - 1  # the last column computed
     blame_from = step if phase == BACKWARD else (0 if phase == UPDATE else steps)
-    top, middle, bottom = ROW["cell"], ROW["cell"] + CELL / 2, ROW["cell"] + CELL
+    middle = ROW["cell"] + CELL / 2
     # widths of blame arrows: one scale for the whole walk, so frames compare
     largest_blame = max(float(blamed.own_size.max()), float(blamed.later_size.max()))
     largest_piece = max(float(np.abs(moved.pieces).max()) for moved in walk.moved)
@@ -487,10 +487,10 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
         state = trace.hidden[t_ + 1]
         side = math.ceil(math.sqrt(len(state)))
         square = CELL / side
-        for k, value in enumerate(state):
-            parts.append(f'<rect x="{cx - CELL / 2 + (k % side) * square:.2f}" '
-                         f'y="{top + (k // side) * square:.2f}" width="{square:.2f}" '
-                         f'height="{square:.2f}" fill="{viridis(value)}"/>')
+        for k, colour in enumerate(viridis(state)):
+            parts.append(f'<rect x="{cx - CELL / 2 + (k % side) * square:.1f}" '
+                         f'y="{top + (k // side) * square:.1f}" width="{square:.1f}" '
+                         f'height="{square:.1f}" fill="{colour}"/>')
         parts.append(f'<rect x="{cx - CELL / 2}" y="{top}" width="{CELL}" height="{CELL}" '
                      f'fill="none" stroke="#455a64" rx="2"/>')
         fill, colour = (RIGHT_LIGHT, RIGHT) if right else (WRONG_LIGHT, WRONG)

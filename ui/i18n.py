@@ -277,10 +277,10 @@ CATALOGUE = {
                    "en": "{count} of {width} bits are wrong (marked ✗)."},
     "row_wrapped": {"zh": "绕回后的答案", "en": "wrapped answer"},
     "calc_bits_text": {"zh": "上图逐位列出 a、b、正确答案和网络的答案,共 {width} 位,最低位在最右边;网络答错了 {wrong} 位"
-                             "(对的标 ✓,错的标 ✗)。",
+                             "(错的位标着 ✗)。",
                        "en": "The grid lists the {width} bits of a, b, the right answer and the "
                              "net's answer, lowest bit on the right; the net has {wrong} wrong "
-                             "(right bits marked ✓, wrong ones ✗)."},
+                             "(each wrong one marked ✗)."},
     "calc_below_zero": {"zh": "{a:,} − {b:,} 小于零,正确答案是 {negative:,}。可这个网络只有 {width} 位,没有负号:"
                               "它像里程表倒转过 0 一样“绕回去”,写下 2^{width} − {b:,} + {a:,} = {wrapped:,}。{verdict}",
                         "en": "{a:,} − {b:,} is below zero: the true answer is {negative:,}. A "
@@ -888,6 +888,10 @@ CATALOGUE = {
                   "en": "For experts: every matrix, step by step (heatmaps, formulas, gradient "
                         "check)"},
     "bs_upload_title": {"zh": "高级:使用你自己的权重", "en": "Advanced: use your own weights"},
+    "bs_reach_upload": {"zh": "这是上传的权重,没有附带它们训练开始时的样子,所以这里只画它们自己这一条线,没法和训练开始时比较。",
+                        "en": "These are uploaded weights: they come without the net they "
+                              "started from, so only their own line is drawn, with no start of "
+                              "training to compare it with."},
 }
 
 

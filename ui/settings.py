@@ -107,12 +107,18 @@ def write_link():
 
 def draw_page_script():
     """What only the browser can do: say that a link was too long for Streamlit to read (past
-    MAX_LINK_FIELDS parameters it drops the whole query, so the script never sees it), and set the
-    page's language (<html lang>) for screen readers and translation tools. The notice is the
-    catalogue's own text, escaped; the script reads the address, never writes it into the page."""
+    MAX_LINK_FIELDS parameters it drops the whole query, so the script never sees it), set the
+    page's language (<html lang>) for screen readers and translation tools, and hide Streamlit's
+    English input hint. The notice is the catalogue's own text, escaped; the script reads the
+    address, never writes it into the page."""
     notice = html.escape(t("notice_link_dropped", limit=MAX_LINK_FIELDS))
     lang = {"zh": "zh-CN", "en": "en"}[st.session_state["lang"]]
-    st.html(f"""<div id="link-dropped" role="alert" hidden
+    st.html(f"""<style>
+/* Streamlit's own "Press Enter to apply" is English whatever the page's language: each number
+   box of the app says it in the visitor's language instead */
+[data-testid="InputInstructions"] {{ display: none; }}
+</style>
+<div id="link-dropped" role="alert" hidden
   style="padding:0.75rem 1rem;border-radius:0.5rem;background:#fff3cd;color:#3d2f00">{notice}</div>
 <script>
 document.documentElement.lang = "{lang}";
