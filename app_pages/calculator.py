@@ -140,7 +140,7 @@ def draw_answer(params, a, b, width, train_bits):
 
 
 def draw_random_problems(params, width):
-    st.subheader(t("calc_random_title", count=RANDOM_PROBLEMS))
+    st.header(t("calc_random_title", count=RANDOM_PROBLEMS))
     if st.button(t("calc_random_button", count=RANDOM_PROBLEMS), key="calc_random"):
         st.session_state["calc_draw"] = st.session_state.get("calc_draw", 0) + 1
     if "calc_draw" not in st.session_state:

@@ -61,7 +61,7 @@ def render(model):
 
 
 def draw_log(result):
-    st.subheader(t("log_title"))
+    st.header(t("log_title"))
     st.caption(t("log_caption"))
     st.dataframe(
         [{t("col_iteration"): entry.iteration,

@@ -1,18 +1,28 @@
 """Make the README's screenshots: docs/train.png (English), docs/calculator.png (Chinese),
-docs/backprop.png (English) and docs/insight.png (Chinese).
+docs/backprop.png (English) and docs/insight.png (Chinese) at desktop size, and what a visitor on
+a phone sees: docs/phone-<page>-<lang>.png for every page (train, calculator, backprop, insight)
+in both languages (zh, en).
 
-    .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py [--only desktop|phone]
 
 Starts the app as the browser tests do (`streamlit run` on a free port from the repository root,
 see scripts/serving.py), drives Debian's Chromium (/usr/bin/chromium; Playwright cannot
-download browsers here) at 1400x1000 and saves full-page screenshots once every chart is drawn.
-Streamlit scrolls inside its main area, not the page, so "full page" means: the viewport is grown
-to the height of the content before the shot. Chinese glyphs need CJK fonts, on Debian
-`apt-get install fonts-noto-cjk`; without them the calculator shows boxes instead of characters.
+download browsers here) and saves full-page screenshots once the script run has finished and every
+visible chart is drawn. Streamlit scrolls inside its main area, not the page, so "full page"
+means: the viewport is grown to the height of the content before the shot (the width stays, so
+the layout is the one the visitor gets). Chinese glyphs need CJK fonts, on Debian
+`apt-get install fonts-noto-cjk`; without them the pages show boxes instead of characters.
 
-The calculator shot switches on "Try longer numbers", widens to 32 bits and subtracts two 10-digit
-numbers, to show the net working on numbers 4x longer than those it was trained on.
+Desktop: 1400x1000. The calculator shot switches on "Try longer numbers", widens to 32 bits and
+subtracts two 10-digit numbers, to show the net working on numbers 4x longer than those it was
+trained on; the other pages are shown as they open.
+
+Phone: 390x844 CSS pixels (an iPhone 12-15's screen) as a phone browser presents it (a mobile
+user agent, touch, a mobile viewport), at device scale 1 so that one image pixel is one CSS pixel;
+every page as it opens from a shared link (`/<page>?lang=<lang>`, default settings), the settings
+hidden behind the sidebar's button as Streamlit does on a narrow screen.
 """
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -21,39 +31,66 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from scripts.serving import (VIEWPORT, browser_missing, launch_chromium, start_app,  # noqa: E402
-                                stop_app, wait_for_charts, wait_for_script)
+                             stop_app, wait_for_charts, wait_for_script)
 
 DOCS = REPO / "docs"
 WIDE_BITS = 32
 WIDE_A, WIDE_B = 3_141_592_653, 2_718_281_828
+LOCALES = {"zh": "zh-CN", "en": "en-US"}
+# (name, URL path) of every page, the start page first
+PAGES = [("train", ""), ("calculator", "calculator"), ("backprop", "backprop"),
+         ("insight", "insight")]
+PHONE = {"width": 390, "height": 844}
+PHONE_CONTEXT = {
+    "viewport": PHONE, "device_scale_factor": 1, "is_mobile": True, "has_touch": True,
+    "user_agent": ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                   "(KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36")}
+MAX_HEIGHT = 20_000  # px: the tallest viewport a shot is taken in
 
-# The height the whole app needs: the main area's and the sidebar's scroll heights.
+# The height the whole app needs: the main area's and, where it is open, the sidebar's scroll
+# heights (on a phone the sidebar is collapsed, so it does not count).
 CONTENT_HEIGHT_JS = """() => Math.max(...["stMain", "stSidebarContent"].map(id => {
     const el = document.querySelector(`[data-testid='${id}']`);
+    const sidebar = document.querySelector("[data-testid='stSidebar']");
+    if (id === "stSidebarContent" && sidebar && sidebar.dataset.collapsed === "true") return 0;
     return el ? el.scrollHeight : 0; }))"""
+# Every chart that is laid out (not in a hidden tab) has drawn its svg or canvas.
+ALL_VISIBLE_CHARTS_DRAWN_JS = """() => [...document.querySelectorAll(
+        "[data-testid='stVegaLiteChart']")].filter(chart => chart.checkVisibility())
+    .every(chart => [...chart.querySelectorAll("svg.marks, canvas")].some(el => {
+        const box = el.getBoundingClientRect(); return box.width > 0 && box.height > 0; }))"""
+# Resolves once the fonts are loaded and two frames have been painted since.
+PAINTED_JS = """() => document.fonts.ready.then(() => new Promise(done =>
+    requestAnimationFrame(() => requestAnimationFrame(() => done(true)))))"""
 
 
-def settle(page, charts):
+def settle(page, charts=1):
+    """Until the script run has finished, at least `charts` charts and every visible chart are
+    drawn, and the page has been painted with its fonts."""
     wait_for_script(page)
     wait_for_charts(page, charts)
-    page.wait_for_timeout(500)
+    page.wait_for_function(ALL_VISIBLE_CHARTS_DRAWN_JS)
+    wait_for_script(page)
+    page.evaluate(PAINTED_JS)
 
 
-def shoot(page, path, charts):
-    """Grow the viewport to the content's height (until it stops changing), then save the page."""
+def shoot(page, path, charts=1):
+    """Grow the viewport to the content's height (until it stops changing), then save the page;
+    the width is left as it is."""
+    viewport = dict(page.viewport_size)
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.mouse.move(VIEWPORT["width"] - 5, 5)
-    height = VIEWPORT["height"]
+    page.mouse.move(viewport["width"] - 5, viewport["height"] - 5)  # no hover effects or tooltips
+    height = viewport["height"]
     for _ in range(5):
-        needed = max(VIEWPORT["height"], page.evaluate(CONTENT_HEIGHT_JS))
+        needed = min(MAX_HEIGHT, max(viewport["height"], page.evaluate(CONTENT_HEIGHT_JS)))
         if needed == height:
             break
         height = needed
-        page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+        page.set_viewport_size({"width": viewport["width"], "height": height})
         settle(page, charts)
     page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(VIEWPORT)
-    print(f"saved {path.relative_to(REPO)} ({VIEWPORT['width']}x{height})")
+    page.set_viewport_size(viewport)
+    print(f"saved {path.relative_to(REPO)} ({viewport['width']}x{height})", flush=True)
 
 
 def train_page(browser, url):
@@ -90,15 +127,29 @@ def calculator_page(browser, url):
     page.close()
 
 
-def simple_page(browser, url, path, lang, charts, name):
-    page = browser.new_page(viewport=VIEWPORT, locale="zh-CN" if lang == "zh" else "en-US")
+def simple_page(browser, url, path, lang, name):
+    page = browser.new_page(viewport=VIEWPORT, locale=LOCALES[lang])
     page.goto(f"{url}/{path}?lang={lang}")
-    settle(page, charts)
-    shoot(page, DOCS / f"{name}.png", charts)
+    settle(page)
+    shoot(page, DOCS / f"{name}.png")
     page.close()
 
 
+def phone_page(browser, url, name, path, lang):
+    """docs/phone-<name>-<lang>.png: the page as a phone shows it, opened from a shared link."""
+    context = browser.new_context(locale=LOCALES[lang], **PHONE_CONTEXT)
+    page = context.new_page()
+    page.goto(f"{url}/{path}?lang={lang}")
+    settle(page)
+    shoot(page, DOCS / f"phone-{name}-{lang}.png")
+    context.close()
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=("desktop", "phone"),
+                        help="make only the desktop or only the phone screenshots")
+    only = parser.parse_args().only
     reason = browser_missing()
     if reason:
         sys.exit(f"cannot make screenshots: {reason}")
@@ -109,10 +160,15 @@ def main():
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             started = time.perf_counter()
-            train_page(browser, url)
-            calculator_page(browser, url)
-            simple_page(browser, url, "backprop", "en", 10, "backprop")
-            simple_page(browser, url, "insight", "zh", 6, "insight")
+            if only != "phone":
+                train_page(browser, url)
+                calculator_page(browser, url)
+                simple_page(browser, url, "backprop", "en", "backprop")
+                simple_page(browser, url, "insight", "zh", "insight")
+            if only != "desktop":
+                for name, path in PAGES:
+                    for lang in LOCALES:
+                        phone_page(browser, url, name, path, lang)
             browser.close()
             print(f"done in {time.perf_counter() - started:.1f} s")
     finally:

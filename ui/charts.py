@@ -21,6 +21,8 @@ CURRENT, OTHER, NEUTRAL = "#08519c", "#9ecae1", "#90a4ae"  # the highlighted bar
 DIVERGING = ["#2166ac", "#f7f7f7", "#b35806"]  # below 0, 0, above 0: blue, white, orange
 SEQUENTIAL = "viridis"  # 0 to 1
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
+# room around every chart: without it the tops of Chinese titles are clipped by about 1 px
+PADDING = {"top": 6, "left": 6, "right": 4, "bottom": 4}
 
 
 def show(chart, text):
@@ -75,7 +77,7 @@ def error_chart(errors, height=260, max_points=MAX_POINTS):
         x, alt.Y("average:Q"),
         tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip("average:Q", title=t("tooltip_average"), format=".3f")])
-    return (band + line).properties(title=wrapped(t("chart_error_title")), height=height)
+    return (band + line).properties(padding=PADDING, title=wrapped(t("chart_error_title")), height=height)
 
 
 def accuracy_chart(iterations, accuracy, first_perfect, height=260):
@@ -93,9 +95,9 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
                                  "label": t("first_perfect_label", iteration=first_perfect)}])
         layers.append(alt.Chart(mark).mark_rule(color=WRONG, strokeDash=[4, 3]).encode(
             x="iteration:Q"))
-        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, dy=-6, color=WRONG).encode(
-            x="iteration:Q", y=alt.value(12), text="label:N"))
-    return alt.layer(*layers).properties(title=wrapped(t("chart_accuracy_title")), height=height)
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, color=WRONG).encode(
+            x="iteration:Q", y=alt.value(height * 0.55), text="label:N"))  # clear of 100 %
+    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(t("chart_accuracy_title")), height=height)
 
 
 def wrapped(text, width=300, font_size=13):
@@ -136,7 +138,7 @@ def bits_chart(rows, wrong, first_bit=None):
             domain=["plain", "right", "wrong"], range=[PLAIN, RIGHT_LIGHT, WRONG_LIGHT])))
     text = base.mark_text(fontSize=14 if width <= 8 else 12, fontWeight="bold").encode(
         text="text:N")
-    return (cells + text).properties(height=30 * len(rows) + 40)
+    return (cells + text).properties(padding=PADDING, height=30 * len(rows) + 40)
 
 
 def probability_chart(proba_msb_first, truth_msb_first):
@@ -161,7 +163,7 @@ def probability_chart(proba_msb_first, truth_msb_first):
         color=alt.Color("state:N", legend=None,
                         scale=alt.Scale(domain=["right", "wrong"], range=[RIGHT, WRONG])))
     half = alt.Chart(table([{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
-    return (bars + marks + half).properties(title=wrapped(t("chart_probability_title")),
+    return (bars + marks + half).properties(padding=PADDING, title=wrapped(t("chart_probability_title")),
                                             height=260)
 
 
@@ -211,7 +213,7 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
         layers.append(alt.Chart(frame).mark_rect(fill=None, stroke="black", strokeWidth=3)
                       .encode(x))
     # Streamlit fits the whole chart, title and axes included, into the height given
-    return alt.layer(*layers).properties(title=wrapped(title), height=plot_height + 110)
+    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(title), height=plot_height + 110)
 
 
 def step_bars(values, title, y_title, highlight=None, step_title=None, log=False,
@@ -226,7 +228,7 @@ def step_bars(values, title, y_title, highlight=None, step_title=None, log=False
         color=alt.condition("datum.current", alt.value(CURRENT), alt.value(OTHER)),
         tooltip=[alt.Tooltip("step:O", title=step_title or t("axis_step")),
                  alt.Tooltip("value:Q", title=y_title, format=".4g")],
-    ).properties(title=wrapped(title), height=200)
+    ).properties(padding=PADDING, title=wrapped(title), height=200)
 
 
 def output_chart(output, target, highlight=None):
@@ -242,7 +244,7 @@ def output_chart(output, target, highlight=None):
                  alt.Tooltip("p:Q", title="layer_2", format=".4f"),
                  alt.Tooltip("target:Q", title=t("axis_truth"))])
     ticks = base.mark_tick(color="black", thickness=3, size=30).encode(y="target:Q")
-    return (bars + ticks).properties(title=wrapped(t("chart_output_title")), height=200)
+    return (bars + ticks).properties(padding=PADDING, title=wrapped(t("chart_output_title")), height=200)
 
 
 def map_spans(exact):
@@ -276,7 +278,7 @@ def correctness_map_chart(exact, bits):
         stroke=alt.Stroke("state:N", scale=outline, legend=None),  # no hairlines between rows
         tooltip=[alt.Tooltip("a:Q"), alt.Tooltip("b:Q", title="b ≥"),
                  alt.Tooltip("b2:Q", title="b <"), alt.Tooltip("state:N", title=" ")],
-    ).properties(title=wrapped(t("chart_map_title", bits=bits)), height=460)
+    ).properties(padding=PADDING, title=wrapped(t("chart_map_title", bits=bits)), height=460)
 
 
 def sampled_map_chart(a, b, right, bits):
@@ -289,7 +291,7 @@ def sampled_map_chart(a, b, right, bits):
                                                                range=[RIGHT, WRONG]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["a:Q", "b:Q", "state:N"],
-    ).properties(title=wrapped(t("chart_sample_map_title", bits=bits, count=len(values))),
+    ).properties(padding=PADDING, title=wrapped(t("chart_sample_map_title", bits=bits, count=len(values))),
                   height=460)
 
 
@@ -325,24 +327,26 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     if baseline is not None:
         layers.append(alt.Chart(table([{"y": float(baseline)}])).mark_rule(
             strokeDash=[4, 3], color=WRONG).encode(y="y:Q"))
-    return alt.layer(*layers).properties(title=wrapped(title), height=height)
+    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(title), height=height)
 
 
 def neuron_chart(activation, borrow, unit):
-    """A hidden unit's activation per step next to the true borrow (0 or 1)."""
+    """A hidden unit's activation per step (a line) over the true borrow (light bars: 0 or 1), so
+    neither hides the other where they agree."""
     names = [t("neuron_activation", unit=unit), t("neuron_borrow")]
-    values = [{"step": s, "value": float(v), "series": names[0]} for s, v in enumerate(activation)]
-    values += [{"step": s, "value": float(v), "series": names[1]} for s, v in enumerate(borrow)]
-    return alt.Chart(table(values)).mark_line(point=True).encode(
-        alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0)),
-        alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names,
-                                                                range=[RIGHT, WRONG]),
-                        legend=alt.Legend(orient="bottom")),
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[[1, 0], [5, 3]])),
-        tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")],
-    ).properties(title=wrapped(t("chart_neuron_title")), height=320)
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names,
+                                                               range=[RIGHT, WRONG_LIGHT]),
+                       legend=alt.Legend(orient="bottom"))
+    x = alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=t("axis_zero_one"), scale=alt.Scale(domain=[0, 1]))
+    borrows = alt.Chart(table([{"step": s, "value": float(v), "series": names[1]}
+                               for s, v in enumerate(borrow)])).mark_bar().encode(
+        x, y, color=colour, tooltip=["step:O", "series:N", "value:Q"])
+    line = alt.Chart(table([{"step": s, "value": float(v), "series": names[0]}
+                            for s, v in enumerate(activation)])).mark_line(point=True).encode(
+        x, y, color=colour, tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")])
+    return alt.layer(borrows, line).properties(padding=PADDING, height=320,
+                                               title=wrapped(t("chart_neuron_title")))
 
 
 # The written subtraction with one RNN cell per column (the backprop page's picture): SVG, drawn
@@ -353,7 +357,7 @@ UP, DOWN = DIVERGING[2], DIVERGING[0]  # a weight's update: orange up, blue down
 COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 50, 30  # px of the picture's own grid
 SMALLEST = 0.82  # the picture shrinks to this scale at most, then scrolls (8 bits fit a phone)
 ROW = {"head": 14, "borrow": 36, "a": 62, "b": 88, "cell": 120, "line": 178, "net": 200,
-       "sure": 222, "true": 246, "bars": 300}  # y of each row (text baselines; cell: top)
+       "sure": 222, "true": 246, "bars": 314}  # y of each row (text baselines; cell: top)
 BAR = 40  # px of the tallest share bar
 FORWARD, QUESTION, BACKWARD, UPDATE = "forward", "question", "backward", "update"
 
@@ -545,7 +549,7 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
     return f'<g class="bs-column" {attributes}><title>{title}</title>{"".join(parts)}</g>'
 
 
-def reach_chart(series, title, y_title):
+def reach_chart(series, title, subtitle, y_title):
     """How strongly the last bit's error reaches each step, one line per net on a log scale,
     the highest bit on the left as in the written subtraction. series: [(name, values (T,))],
     the first drawn grey and dashed, the last dark and solid; values of 0 (too small for a
@@ -567,10 +571,11 @@ def reach_chart(series, title, y_title):
             domain=names, range=["square", "circle"][-len(names):])),
         tooltip=[alt.Tooltip("net:N", title=" "), alt.Tooltip("step:Q", title=t("axis_bit")),
                  alt.Tooltip("value:Q", title=y_title, format=".3g")],
-    ).properties(title=title, height=420)  # Streamlit fits title, axes and legend in too
+    ).properties(title=alt.TitleParams(title, subtitle=subtitle),
+                 height=420)  # Streamlit fits title, axes and legend in too
 
 
-def time_lapse_chart(iterations, share, learned_at, title):
+def time_lapse_chart(iterations, share, learned_at, title, subtitle):
     """One problem over training: each step's share of the update (rows: bits, lowest at the
     bottom; columns: snapshots) in SEQUENTIAL colours from 0 to the largest share, and a ✓ on a
     white disc where each bit became right for good (a ✗ at the end for a bit still wrong
@@ -602,4 +607,5 @@ def time_lapse_chart(iterations, share, learned_at, title):
         text="mark:N", color=alt.condition(f"datum.mark == '{RIGHT_MARK}'", alt.value(RIGHT),
                                            alt.value(WRONG)))
     # Streamlit fits title, axes and legend into the height too
-    return alt.layer(cells, halo, signs).properties(title=title, height=26 * steps + 190)
+    return alt.layer(cells, halo, signs).properties(
+        title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)

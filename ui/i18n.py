@@ -92,12 +92,12 @@ CATALOGUE = {
     "train_intro": {
         "zh": "一个只有 2 个输入、{hidden} 个隐藏神经元、1 个输出的循环神经网络,从最低位开始逐位读入 a 和 b,"
               "每一步输出差的一位。能不能算对,全靠隐藏状态把“借位”带到下一位。在“训练设置”里改一个设置"
-              "(手机上点左上角的 › 打开),它就重新训练。",
+              "(手机上点左上角的 » 打开),它就重新训练。",
         "en": "A recurrent network with 2 inputs, {hidden} hidden neurons and 1 output reads a and b "
               "one bit at a time, lowest bit first, and writes one bit of the difference per "
               "step. Getting it right depends on the hidden state carrying the borrow to the next "
               "bit. Change a setting under \"Training settings\" (on a phone, open them with the "
-              "› at the top left) and it trains again."},
+              "» at the top left) and it trains again."},
     "train_reading": {
         "zh": "**怎么看:** 第一张图是每道练习题的误差(灰带是原始值的范围,蓝线是滑动平均),第二张图是网络在全部题目上"
               "完全算对的比例。误差降到接近 0、准确率升到 100% 时,网络就学会了借位。现在的准确率:**{accuracy:.1%}**。",
@@ -474,6 +474,7 @@ CATALOGUE = {
                              "en": "Each hidden unit's correlation with the true borrow"},
     "in_correlation": {"zh": "相关系数", "en": "correlation"},
     "neuron_activation": {"zh": "神经元 {unit} 的激活值", "en": "unit {unit}'s activation"},
+    "axis_zero_one": {"zh": "0 到 1", "en": "0 to 1"},
     "neuron_borrow": {"zh": "真实借位", "en": "true borrow"},
     "chart_neuron_title": {"zh": "相关性最强的神经元,逐位看", "en": "The most correlated unit, "
                                                                "step by step"},
@@ -522,9 +523,9 @@ CATALOGUE = {
     "chart_correlation_text": {"zh": "{count} 个隐藏神经元中,神经元 {unit} 与借位关系最密切,相关系数 {r:.2f}。",
                                "en": "Of {count} hidden units, unit {unit} follows the borrow "
                                      "most closely: correlation {r:.2f}."},
-    "chart_neuron_text": {"zh": "神经元 {unit} 在 {a:,} − {b:,} 的每一步的激活值(蓝线),和真实借位(橙色虚线)放在一起。",
+    "chart_neuron_text": {"zh": "神经元 {unit} 在 {a:,} − {b:,} 的每一步的激活值(蓝线),画在真实借位(浅橙色的柱)上面。",
                           "en": "Unit {unit}'s activation at each step of {a:,} − {b:,} (blue "
-                                "line) next to the true borrow (orange dashed line)."},
+                                "line) over the true borrow (light orange bars)."},
     "chart_sweep_text": {"zh": "{count} 个网络中有 {reached} 个全部算对。",
                          "en": "{reached} of {count} nets got every problem right."},
     "in_time": {"zh": "4. 什么时候学会的", "en": "4. When it learned"},
@@ -760,9 +761,9 @@ CATALOGUE = {
                               "a minus sign if it is negative)."},
     "bs_hand_input": {"zh": "(y − out) × out × (1 − out) =", "en": "(y − out) × out × (1 − out) ="},
     "bs_hand_check": {"zh": "检查", "en": "Check"},
-    "bs_hand_tolerance": {"zh": "与精确值相差不到 1% 就算对(上面的数是四舍五入后的)。",
-                          "en": "Accepted within 1 % of the exact value (the numbers above are "
-                                "rounded)."},
+    "bs_hand_tolerance": {"zh": "输入后按回车键或“检查”。与精确值相差不到 1% 就算对(上面的数是四舍五入后的)。",
+                          "en": "Press Enter or Check after typing. Accepted within 1 % of the "
+                                "exact value (the numbers above are rounded)."},
     "bs_hand_right": {"zh": "对了 ✓:{typed} 与精确值 {value:.6g} 相差不到 1%。",
                       "en": "Right ✓: {typed} is within 1 % of the exact {value:.6g}."},
     "bs_hand_sign": {"zh": "不对 ✗:{typed} 的正负号错了。这里 y − out 是{sign},而 out 和 1 − out 都是正数。",
@@ -799,9 +800,9 @@ CATALOGUE = {
               "Measured on this net, for problems whose borrow runs through every bit:"},
     "bs_reach_choice": {"zh": "题目", "en": "Problem"},
     "bs_reach_option": {"zh": "{bits} 位:{a:,} − 1", "en": "{bits} bits: {a:,} − 1"},
-    "bs_reach_title": {"zh": "第 {last} 位的误差传到各位时的强度({a:,} − 1,对数刻度)",
-                       "en": "How strongly the error of bit {last} reaches each bit ({a:,} − 1, "
-                             "log scale)"},
+    "bs_reach_title": {"zh": "第 {last} 位的误差到各位时的强度", "en": "Strength of bit {last}'s "
+                                                                 "error at each bit"},
+    "bs_reach_subtitle": {"zh": "{a:,} − 1,对数刻度", "en": "{a:,} − 1, log scale"},
     "bs_axis_reach": {"zh": "强度(梯度的大小)", "en": "strength (size of the gradient)"},
     "bs_series_start": {"zh": "训练开始时(第 0 次迭代)", "en": "start of training (iteration 0)"},
     "bs_series_end": {"zh": "训练结束时(第 {iteration:,} 次迭代)",
@@ -847,8 +848,9 @@ CATALOGUE = {
               "training (left to right). Each row is one bit; its colour is that bit's share "
               "of the update the net would then make on this problem (yellow: the largest "
               "share). ✓ marks the snapshot from which the bit was right and stayed right."},
-    "bs_lapse_title": {"zh": "{a} − {b} 在训练过程中:每一位占更新的比例",
-                       "en": "{a} − {b} through training: each bit's share of the update"},
+    "bs_lapse_title": {"zh": "每一位占更新的比例", "en": "Each bit's share of the update"},
+    "bs_lapse_subtitle": {"zh": "{a} − {b},训练过程中的每个时刻", "en": "{a} − {b}, at each "
+                                                                  "snapshot of training"},
     "bs_axis_share": {"zh": "占更新的比例", "en": "share of the update"},
     "bs_lapse_learned": {"zh": "从第 {iteration:,} 次迭代起一直对",
                          "en": "right from iteration {iteration:,} on"},

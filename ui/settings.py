@@ -117,6 +117,8 @@ def draw_page_script():
 /* Streamlit's own "Press Enter to apply" is English whatever the page's language: each number
    box of the app says it in the visitor's language instead */
 [data-testid="InputInstructions"] {{ display: none; }}
+/* titles break into lines of even length, not a line and a lone last character (phones) */
+h1, h2, h3 {{ text-wrap: balance; }}
 </style>
 <div id="link-dropped" role="alert" hidden
   style="padding:0.75rem 1rem;border-radius:0.5rem;background:#fff3cd;color:#3d2f00">{notice}</div>

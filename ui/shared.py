@@ -40,6 +40,11 @@ class LruStore:
         """The value stored under `key`, or None; never builds."""
         return self.slot(key).value
 
+    def fill(self, key, build, box):
+        """The value of a missing `key`, called by `obtain` under the key's lock: here, built by
+        `build(box)`. (ui.redis_store.SharedStore looks in the replicas' shared store first.)"""
+        return build(box)
+
     def __len__(self):
         return len(self._slots)
 
@@ -60,7 +65,7 @@ def obtain(store, key, build, box):
         box.info(t("waiting_other_session"), icon="⏳")
     try:
         if slot.value is None:
-            slot.value = build(box)
+            slot.value = store.fill(key, build, box)
     finally:
         slot.lock.release()
     return slot.value
