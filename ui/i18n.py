@@ -156,7 +156,7 @@ CATALOGUE = {
     "advice_try": {"zh": "试试:{setting} = {value}", "en": "Try {setting} = {value}"},
     # named starting points (app_pages/train.py)
     "start_title": {"zh": "从这里开始:几个值得一看的设置", "en": "Starting points: settings worth a look"},
-    "start_caption": {"zh": "点按钮就换成那组设置;右边的链接可以分享(比如放进课件),打开后就是那组设置。",
+    "start_caption": {"zh": "点按钮就换成那组设置;旁边的链接可以分享(比如放进课件),打开后就是那组设置。",
                       "en": "A button switches to those settings; the link beside it can be "
                             "shared (on a slide, say) and opens with them."},
     "start_book": {"zh": "书中的设置", "en": "The book's settings"},

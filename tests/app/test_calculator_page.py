@@ -188,3 +188,13 @@ def test_the_allowed_range_is_said(calc):
     assert any("whole numbers from 0 to 255 (8 bits)" in c.value for c in at.caption)
     wide = calc({"lang": "zh"})
     assert any("0 到 255 之间的整数" in c.value for c in wide.caption)
+
+
+def test_the_upload_is_folded_away_below_the_page(calc):
+    """A newcomer first sees the problem, not Streamlit's English file uploader: it sits inside
+    the "advanced" expander at the end of the page."""
+    at = calc()
+    expander = at.expander[-1]
+    assert expander.label == "Advanced: use your own weights file"
+    assert len(expander.get("file_uploader")) == 1
+    assert at.main.children  # the problem is drawn above it

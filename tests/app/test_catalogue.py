@@ -37,3 +37,15 @@ def test_keys_made_from_names_exist():
              *(f"sampling_{value}" for value in CHOICES["sampling"]),
              *(f"weights_{reason}" for reason in REASONS)}
     assert built - set(CATALOGUE) == set()
+
+
+LAYOUT_WORDS = ["on the left", "on the right,", "problem on the right", "left, the", "right, the",
+                "左边的设置", "右边的链接", "左图", "右图"]
+
+
+def test_no_sentence_points_at_a_place_a_phone_moves():
+    """On a phone the settings hide behind a button and side-by-side charts stack: no sentence
+    sends the visitor to the left or the right of the page (bits are still read right to left)."""
+    found = {key: word for key, entry in CATALOGUE.items() for text in entry.values()
+             for word in LAYOUT_WORDS if word in text}
+    assert found == {}

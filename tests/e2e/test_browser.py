@@ -203,6 +203,9 @@ def test_a_change_during_training_stops_the_old_run(page, app_url, server_log):
     the server's log shows that the old run stopped early, before its last iteration."""
     page.goto(f"{app_url}/?iterations=100000&hidden=40&seed=5")
     page.get_by_text("Training: ").first.wait_for()  # the progress bar of the long run
+    # while it trains the page keeps its title, and the progress sits where the results go
+    expect(page.get_by_role("heading", name="An RNN learns subtraction with borrow")).to_be_visible()
+    assert page.get_by_test_id("stMetric").count() == 0
     seed = page.locator(".st-key-seed input[type='range']")
     seed.focus()
     seed.press("ArrowRight")
