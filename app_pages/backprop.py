@@ -1,33 +1,59 @@
-"""观察反向传播: the forward and backward pass of the trained net on a problem the visitor
-picks, step by step (rnn.replay, built on rnn.model.forward / rnn.model.backward)."""
+"""观察反向传播. First, for anyone: the problem written as at school with one cell of the net
+under each column, walked forward and back (play, pause, step), a guess to make and one number to
+work out by hand, how far the last bit's error reaches back, and a time-lapse of training. Then,
+one click away, the experts' matrices step by step. Every number comes from rnn.blame and
+rnn.replay, built on rnn.model.forward / rnn.model.backward."""
 import numpy as np
 import streamlit as st
 
-from rnn.replay import replay
-from ui import charts, checks
-from ui.i18n import t
+from rnn import analysis, blame
+from ui import charts, checks, queue, walk
+from ui.i18n import Text, language, t
 from ui.keys import scoped
+from ui.shared import LruStore, obtain
 from ui.upload import model_in_use
 
 NAV, TITLE = "page_backprop", "bp_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
+WIDE = 32  # the wider calculator's width, for the reach of the last bit's error
+MAX_LAPSES = 32  # time-lapses kept per process
 
 
 def render(model):
-    st.markdown(t("bp_intro"))
-    model = model_in_use(model, "bp_upload")
+    st.markdown(t("bs_intro"))
+    main = st.container()  # above the upload, which comes last on the page but decides the net
+    with st.expander(t("upload_title")):
+        model = model_in_use(model, "bp_upload")
+    with main:
+        if model.uploaded:
+            st.info(t("bs_using_upload"), icon="📦")
+        config = model.config
+        params, a, b, chosen = choose_problem(model)
+        walked = blame.walk(params, a, b, config.bits, config.alpha)
+        st.caption(t("bp_problem", a=a, b=b, value=(a - b) % 2**config.bits, iteration=chosen,
+                     error=walked.shown.error_before))
+        key = f"{checks.digest(params)[:16]}-{a}-{b}-{config.bits}-{config.alpha}"
+        st.header(t("bs_picture_header"))
+        st.markdown(t("bs_picture_text"))
+        walk.player(walked, key)
+        walk.hand_calculation(walked, key)
+        draw_reach(model)
+        draw_time_lapse(model, walked)
+        with st.expander(t("bs_expert"), key="bp_expert", on_change="rerun") as experts:
+            if experts.open:  # drawn (and the gradient check made) only when opened
+                st.markdown(t("bp_intro"))
+                draw_forward(walked.shown)
+                draw_backward(walked.shown)
+                draw_updates(walked.shown, config.alpha)
+                draw_gradient_check(walked.shown, params, config.bits)
+
+
+def choose_problem(model):
+    """The problem and the snapshot the visitor picks: (the snapshot's weights, a, b, the
+    snapshot's iteration)."""
     config = model.config
     snapshots = model.result.snapshots
     iterations = [int(i) for i in model.result.snapshot_iterations]
-    shown, chosen = choose_problem(config, snapshots, iterations)
-    draw_forward(shown)
-    draw_backward(shown)
-    draw_updates(shown, config.alpha)
-    draw_gradient_check(shown, snapshots[iterations.index(chosen)], config.bits)
-
-
-def choose_problem(config, snapshots, iterations):
-    """The problem and the snapshot the visitor picks: (replay of it, the snapshot's iteration)."""
     bits = config.bits
     top = 2**bits - 1
     if st.button(t("bp_random"), key="bp_random"):
@@ -40,17 +66,135 @@ def choose_problem(config, snapshots, iterations):
                               persist_state="session"))
     b = int(middle.number_input(t("calc_b"), 0, top, 1, key=scoped("bp_b", bits),
                                 persist_state="session"))
+    st.caption(t("calc_range", top=top, width=bits))
     if len(iterations) > 1:
         chosen = st.select_slider(t("bp_snapshot"), iterations, value=iterations[-1],
                                   key=scoped("bp_snapshot", config), help=t("bp_snapshot_help"),
                                   format_func=lambda i: f"{i:,}")
     else:
         chosen = iterations[0]
-    shown = replay(snapshots[iterations.index(chosen)], a, b, bits, config.alpha)
-    st.caption(t("bp_problem", a=a, b=b, value=(a - b) % 2**bits, iteration=chosen,
-                 error=shown.error_before))
-    return shown, chosen
+    return snapshots[iterations.index(chosen)], a, b, chosen
 
+
+def draw_reach(model):
+    """How strongly the highest bit's error reaches each bit, measured on a problem whose borrow
+    runs through every bit, at the start and at the end of training."""
+    config, result = model.config, model.result
+    st.header(t("bs_reach_header"))
+    st.markdown(t("bs_reach_text"))
+    width = st.segmented_control(
+        t("bs_reach_choice"), [config.bits, WIDE], default=config.bits, required=True,
+        key=scoped("bs_reach", config.bits), format_func=lambda w: t(
+            "bs_reach_option", bits=w, a=2 ** (w - 1)))
+    top = 2 ** (width - 1)
+    if model.uploaded or len(result.snapshots) < 2:
+        nets = [(t("bs_series_upload"), model.params)]
+    else:
+        nets = [(t("bs_series_start"), result.snapshots[0]),
+                (t("bs_series_end", iteration=int(result.snapshot_iterations[-1])),
+                 model.params)]
+    reaches = [(name, blame.problem_reach(params, top, 1, width)[0]) for name, params in nets]
+    text = joined(t("bs_reach_alt", net=name, last=width - 1, left=reach[0] / reach[-1])
+                  for name, reach in reaches)
+    charts.show(charts.reach_chart(reaches, t("bs_reach_title", last=width - 1),
+                                   t("bs_reach_subtitle", a=top), t("bs_axis_reach")), text)
+    if len(nets) == 1:
+        st.info(t("bs_reach_upload"), icon="📦")
+    sentences = [fade_sentence(name, blame.fade_per_step(reach)) for name, reach in reaches]
+    final = blame.fade_per_step(reaches[-1][1])
+    sentences.append(t("bs_reach_meaning_fade" if final > 1 else "bs_reach_meaning_grow"))
+    sentences.append(rule_sentence(model))
+    st.markdown(joined(sentences))
+
+
+def joined(sentences):
+    """Sentences one after the other: with a space in English, none in Chinese."""
+    return Text(("" if language() == "zh" else " ").join(sentences))
+
+
+def fade_sentence(name, fade):
+    if fade == np.inf:
+        return t("bs_reach_vanish", net=name)
+    if fade >= 1:
+        return t("bs_reach_fade", net=name, fade=fade)
+    return t("bs_reach_grow", net=name, fade=1 / fade)
+
+
+def rule_sentence(model):
+    """Whether the rule the net learned carries a borrow far: its accuracy on random WIDE-bit
+    problems (the insight page's length test, same pairs) and its answer to 2^(WIDE-1) - 1."""
+    accuracy = model.analysed(("bs_length", WIDE), lambda turn: analysis.length_generalisation(
+        model.params, (WIDE,))[WIDE])
+    top = 2 ** (WIDE - 1)
+    _, written, target = blame.problem_reach(model.params, top, 1, WIDE)
+    verdict = t("bs_verdict_right" if (written == target).all() else "bs_verdict_wrong")
+    return t("bs_rule_holds" if accuracy >= 0.9 else "bs_rule_partial", bits=model.config.bits,
+             accuracy=accuracy, a=top, verdict=verdict)
+
+
+@st.cache_resource
+def lapse_store():
+    return LruStore(MAX_LAPSES)
+
+
+def time_lapse_of(model, a, b):
+    """The time-lapse of a - b over the run's snapshots, computed once per process in turns of the
+    work queue, kept for the MAX_LAPSES problems asked for last."""
+    result = model.result
+
+    def build(box):
+        with queue.job(queue.PlaceShown(box)) as job:
+            return blame.time_lapse(result.snapshots, result.snapshot_iterations, a, b,
+                                    model.config.bits, progress=job.next_turn)
+    box = st.empty()
+    lapse = obtain(lapse_store(), (model.config, a, b), build, box)
+    box.empty()
+    return lapse
+
+
+def draw_time_lapse(model, walked):
+    """The problem of the walk at every snapshot of the run: each bit's share of the update, and
+    when each bit became right for good."""
+    st.header(t("bs_lapse_header"))
+    if model.uploaded or len(model.result.snapshots) < 2:
+        st.info(t("bs_lapse_upload"), icon="📦")
+        return
+    a, b = walked.shown.a, walked.shown.b
+    st.markdown(t("bs_lapse_text", a=a, b=b))
+    lapse = time_lapse_of(model, a, b)
+    charts.show(charts.time_lapse_chart(lapse.iterations, lapse.share, lapse.learned_at,
+                                        t("bs_lapse_title"), t("bs_lapse_subtitle", a=a, b=b)),
+                lapse_sentence(lapse, walked.borrow_in))
+
+
+def lapse_sentence(lapse, borrow_in):
+    """When the bits were learned, from the time-lapse: the first and the last, those never
+    learned, and bits that take a borrow against the others (the same within a snapshot's
+    interval)."""
+    learned = lapse.learned_at
+    done = learned >= 0
+    if not done.any():
+        return t("bs_lapse_none")
+    order = sorted(np.flatnonzero(done), key=lambda s: (learned[s], s))
+    first, last = order[0], order[-1]
+    if learned[first] == learned[last]:
+        parts = [t("bs_lapse_together", first=int(learned[first]))]
+    else:
+        parts = [t("bs_lapse_order", first_bit=int(first), first=int(learned[first]),
+                   last_bit=int(last), last=int(learned[last]))]
+    if not done.all():
+        parts.append(t("bs_lapse_missing", count=int((~done).sum()), bits=len(learned)))
+    takes, plain = done & (borrow_in == 1), done & (borrow_in == 0)
+    if takes.any() and plain.any():
+        borrow, others = float(learned[takes].mean()), float(learned[plain].mean())
+        interval = int(lapse.iterations[1] - lapse.iterations[0])
+        key = ("bs_lapse_borrow_same" if abs(borrow - others) <= interval
+               else "bs_lapse_borrow_later" if borrow > others else "bs_lapse_borrow_earlier")
+        parts.append(t(key, borrow=round(borrow), plain=round(others)))
+    return joined(parts)
+
+
+# For experts: the matrices of the same pass, step by step.
 
 def draw_forward(shown):
     trace, steps = shown.trace, list(range(len(shown.borrow)))

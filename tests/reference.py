@@ -88,3 +88,57 @@ def book_loss(params, a, b, width):
     """The quantity training descends: 1/2 the sum of (y - out)^2 over the steps."""
     run, _ = replayed(params, a, b, width)
     return 0.5 * sum((y - o) ** 2 for y, o in zip(run["target"], run["output"]))
+
+
+def loss_from_state(params, a, b, width, step, state, last_only=False):
+    """The part of 1/2 sum (y_t - out_t)^2 that depends on the hidden state step `step` leaves
+    (h_{step+1}), with that state set to `state`: the sum over the steps from `step` on, or the
+    last step's term alone when `last_only`. For central differences with respect to a state."""
+    s0, sh, s1 = (params.synapse_0.tolist(), params.synapse_h.tolist(),
+                  params.synapse_1.tolist())
+    hidden_size = len(sh)
+    a_bits, b_bits = bits_of(a, width), bits_of(b, width)
+    target = bits_of((a - b) % 2**width, width)
+    outputs = {}
+    current = list(state)
+    for t in range(step, width):
+        if t > step:
+            current = [sigmoid(a_bits[t] * s0[0][j] + b_bits[t] * s0[1][j]
+                               + sum(current[i] * sh[i][j] for i in range(hidden_size)))
+                       for j in range(hidden_size)]
+        outputs[t] = sigmoid(sum(current[j] * s1[j][0] for j in range(hidden_size)))
+    steps = [width - 1] if last_only else range(step, width)
+    return 0.5 * sum((target[t] - outputs[t]) ** 2 for t in steps)
+
+
+def last_step_reach(params, a, b, width):
+    """|dL_T/dh_{t+1}| for every step t, L_T = 1/2 (y_T - out_T)^2, by the chain rule written out:
+    dL_T/dh_T[i] = -(y_T - out_T) out_T (1 - out_T) s1[i][0], then one step back
+    dL_T/dh_t[i] = sum_j dL_T/dh_{t+1}[j] h_{t+1}[j] (1 - h_{t+1}[j]) sh[i][j]."""
+    run, _ = replayed(params, a, b, width)
+    sh, s1 = params.synapse_h.tolist(), params.synapse_1.tolist()
+    hidden_size = len(sh)
+    out, y = run["output"][-1], run["target"][-1]
+    gradient = [-(y - out) * out * (1 - out) * s1[i][0] for i in range(hidden_size)]
+    sizes = [0.0] * width
+    for t in reversed(range(width)):
+        sizes[t] = math.sqrt(sum(g * g for g in gradient))
+        state = run["hidden"][t + 1]
+        gradient = [sum(gradient[j] * state[j] * (1 - state[j]) * sh[i][j]
+                        for j in range(hidden_size)) for i in range(hidden_size)]
+    return sizes
+
+
+def update_piece_sizes(params, a, b, width):
+    """Per step, the size of its piece of the three updates: the square root of the sum of the
+    squares of a_t delta_t[j], b_t delta_t[j], h_t[i] delta_t[j] and h_{t+1}[i] layer_2_delta_t,
+    with the book's deltas."""
+    run, back = replayed(params, a, b, width)
+    sizes = []
+    for t in range(width):
+        delta, output_delta = back["hidden_delta"][t], back["output_delta"][t]
+        total = sum((x * d) ** 2 for x in (run["a"][t], run["b"][t]) for d in delta)
+        total += sum((h * d) ** 2 for h in run["hidden"][t] for d in delta)
+        total += sum((h * output_delta) ** 2 for h in run["hidden"][t + 1])
+        sizes.append(math.sqrt(total))
+    return sizes

@@ -571,7 +571,7 @@ def reach_chart(series, title, subtitle, y_title):
             domain=names, range=["square", "circle"][-len(names):])),
         tooltip=[alt.Tooltip("net:N", title=" "), alt.Tooltip("step:Q", title=t("axis_bit")),
                  alt.Tooltip("value:Q", title=y_title, format=".3g")],
-    ).properties(title=alt.TitleParams(title, subtitle=subtitle),
+    ).properties(padding=PADDING, title=alt.TitleParams(title, subtitle=subtitle),
                  height=420)  # Streamlit fits title, axes and legend in too
 
 
@@ -608,4 +608,4 @@ def time_lapse_chart(iterations, share, learned_at, title, subtitle):
                                            alt.value(WRONG)))
     # Streamlit fits title, axes and legend into the height too
     return alt.layer(cells, halo, signs).properties(
-        title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)
+        padding=PADDING, title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)

@@ -570,13 +570,13 @@ CATALOGUE = {
     "bs_intro": {
         "zh": "书中这个例子就是为了让你“观察其反向传播过程”。下面,网络像你在纸上列竖式一样做一道减法:从最右边的一位开始,"
               "一位一位地算,把它记住的东西(隐藏状态)像借位一样传给下一位。然后误差沿相反的方向传回来:你会看到每一位分到多少误差、"
-              "权重怎样改变。所有数字都来自用左边的设置训练出来的网络。",
+              "权重怎样改变。所有数字都来自按训练设置训练出来的网络。",
         "en": "The book's example exists so that you can watch back-propagation at work. Below, "
               "the net subtracts one problem the way you would on paper: one column at a time "
               "from the right, passing what it remembers (its hidden state) on to the next "
               "column as a borrow is passed. Then the error travels back the other way: you see "
               "how much of it each column is blamed for, and how the weights change. Every "
-              "number comes from the net trained with the settings on the left."},
+              "number comes from the net trained with the training settings."},
     "bs_using_upload": {"zh": "现在看的是你上传的权重(见页面末尾的“高级”)。",
                         "en": "You are looking at the weights you uploaded (see “Advanced” at "
                               "the end of the page)."},
@@ -586,7 +586,7 @@ CATALOGUE = {
         "zh": "按“播放”,或者用“下一步”“上一步”一步步看。先是网络从最低位(右边)算到最高位(左边);回答一个小问题之后,"
               "误差从最高位一步步传回最低位;最后看到训练一步怎样改变权重。",
         "en": "Press Play, or go step by step with Next and Back. First the net works from the "
-              "lowest bit (on the right) to the highest (on the left); after one question, the "
+              "lowest bit, the rightmost, to the highest, the leftmost; after one question, the "
               "error travels back from the highest bit to the lowest; at the end you see how one "
               "step of training changes the weights."},
     "bs_restart": {"zh": "从头开始", "en": "Start again"},
@@ -609,8 +609,8 @@ CATALOGUE = {
     "bs_row_net": {"zh": "网络", "en": "net"},
     "bs_row_sure": {"zh": "把握", "en": "sure"},
     "bs_row_true": {"zh": "正确", "en": "true"},
-    "bs_row_blame": {"zh": "误差份额", "en": "blame"},
-    "bs_row_update": {"zh": "更新份额", "en": "update"},
+    "bs_row_blame": {"zh": "误差", "en": "blame"},
+    "bs_row_update": {"zh": "更新", "en": "update"},
     "bs_tip_column": {"zh": "第 {t} 位:a = {a},b = {b},欠着的借位 {borrow},正确的位 {target}。",
                       "en": "Bit {t}: a = {a}, b = {b}, borrow pending {borrow}, true bit "
                             "{target}."},
@@ -889,7 +889,6 @@ CATALOGUE = {
     "bs_expert": {"zh": "给懂行的人:逐步看每个矩阵(热图、公式、梯度检验)",
                   "en": "For experts: every matrix, step by step (heatmaps, formulas, gradient "
                         "check)"},
-    "bs_upload_title": {"zh": "高级:使用你自己的权重", "en": "Advanced: use your own weights"},
     "bs_reach_upload": {"zh": "这是上传的权重,没有附带它们训练开始时的样子,所以这里只画它们自己这一条线,没法和训练开始时比较。",
                         "en": "These are uploaded weights: they come without the net they "
                               "started from, so only their own line is drawn, with no start of "

@@ -184,15 +184,21 @@ def test_a_sweep_over_the_limit_is_not_offered(open_page):
     assert any("would take about" in i.value for i in at.info)
 
 
-def test_a_big_uploaded_net_gets_a_sampled_gradient_check(page_of):
-    """A 256-unit net: the gradient check tries the weights that fit in its time budget, chosen at
-    random, and says so; the budget is what rnn.cost allows."""
+def test_a_big_uploaded_net_gets_a_sampled_gradient_check():
+    """A 256-unit net: the gradient check (in the experts' section) tries the weights that fit in
+    its time budget, chosen at random, and says so; the budget is what rnn.cost allows."""
+    from streamlit.testing.v1 import AppTest
+
     from rnn import cost
     from rnn.model import init_params
+    from tests.app.conftest import draw_page
     from ui.models import from_weights
     from ui.queue import GRADIENT_CHECK_SECONDS
     params = init_params(256, np.random.RandomState(1))
-    at = page_of("backprop", from_weights(params, TrainConfig(hidden=256)))
+    at = AppTest.from_function(draw_page, default_timeout=120,
+                               args=("backprop", from_weights(params, TrainConfig(hidden=256))))
+    at.session_state["bp_expert"] = True  # the experts' section, folded by default
+    at.run()
     assert not at.exception
     budget = cost.weights_within(GRADIENT_CHECK_SECONDS, 256, 8)
     assert budget < 256 * 259
