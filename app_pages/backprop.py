@@ -11,7 +11,7 @@ from ui import charts, checks, queue, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
 from ui.shared import LruStore, obtain
-from ui.upload import model_in_use
+from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_backprop", "bp_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
@@ -25,8 +25,7 @@ def render(model):
     with st.expander(t("upload_title")):
         model = model_in_use(model, "bp_upload")
     with main:
-        if model.uploaded:
-            st.info(t("bs_using_upload"), icon="📦")
+        upload_note(model)
         config = model.config
         params, a, b, chosen = choose_problem(model)
         walked = blame.walk(params, a, b, config.bits, config.alpha)

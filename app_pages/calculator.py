@@ -7,7 +7,7 @@ from rnn.evaluate import answer, predict_bits, random_operands
 from ui import charts
 from ui.i18n import t
 from ui.keys import scoped
-from ui.upload import model_in_use
+from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_calculator", "calc_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
@@ -22,6 +22,7 @@ def render(model):
     with st.expander(t("upload_title")):
         model = model_in_use(model, "calc_upload")
     with page:
+        upload_note(model)
         draw(model)
 
 

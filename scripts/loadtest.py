@@ -3,6 +3,8 @@
     .venv/bin/python scripts/loadtest.py [--sessions 20] [--rounds 10]
     .venv/bin/python scripts/loadtest.py --hostile      # 10 ordinary visitors, then again
                                                         # beside three hostile ones
+    .venv/bin/python scripts/loadtest.py --servers 2 --redis   # the sessions split between two
+                                                        # replicas that share one Redis
 
 Serves the app with `streamlit run` on a free local port and opens `--sessions` sessions at the
 same moment. Each session speaks Streamlit's own websocket protocol (the BackMsg / ForwardMsg
@@ -13,9 +15,15 @@ calculator with the default model, typing a new operand `--rounds` times and tim
 It samples the server's memory (RSS) throughout and prints how many sessions finished, how many
 saw an error, the calculator's answer times and the training times. Bounded: every wait has a
 timeout and the run stops by itself.
+
+With `--servers N` it serves N replicas and sends session i to replica i mod N (each replica's
+first visitor loads the default model); with `--redis` as well they share their trained models
+through a redis-server started on loopback (RNN_REDIS_URL, see ui/redis_store.py), and the report
+says, from each replica's log, how many models it trained and how many it read from Redis.
 """
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import threading
@@ -149,11 +157,16 @@ async def calculator(url, index, rounds, report):
         report["failed"].append(f"calculator {index}: {error!s:.200}")
 
 
-async def drive(url, sessions, rounds, report, iterations=20_000, hostile=False):
-    async with connect(url) as socket:
-        await Session(socket).run()  # the default model, as any first visitor would train it
-    tasks = [trainer(url, i, report, iterations) for i in range(sessions // 2)]
-    tasks += [calculator(url, i, rounds, report) for i in range(sessions - sessions // 2)]
+async def drive(urls, sessions, rounds, report, iterations=20_000, hostile=False):
+    """Sessions against the servers at `urls`, session i against urls[i mod len(urls)]; the
+    hostile mix against the first."""
+    for url in urls:
+        async with connect(url) as socket:
+            await Session(socket).run()  # the default model, as any first visitor would load it
+    tasks = [trainer(urls[i % len(urls)], i, report, iterations) for i in range(sessions // 2)]
+    tasks += [calculator(urls[i % len(urls)], i, rounds, report)
+              for i in range(sessions - sessions // 2)]
+    url = urls[0]
     if hostile:
         tasks += [five_tabs(url, report), maximal_sweep(url, report)]
         tasks.append(asyncio.to_thread(big_upload, url, report))
@@ -224,8 +237,17 @@ def main(argv=None):
                         help="10 ordinary visitors (5,000-iteration runs, calculators) alone, "
                              "then beside five maximal runs of one browser, a maximal sweep "
                              "and a 256-unit net uploaded to the backprop page")
+    parser.add_argument("--servers", type=int, default=1, choices=range(1, 5), metavar="N",
+                        help="serve N replicas (1 to 4) and split the sessions between them")
+    parser.add_argument("--redis", action="store_true",
+                        help="the replicas share trained models through a redis-server started "
+                             "on loopback")
     args = parser.parse_args(argv)
     sessions, rounds = max(2, min(args.sessions, 60)), max(1, min(args.rounds, 50))
+    if args.hostile and (args.servers > 1 or args.redis):
+        parser.error("--servers and --redis are for the ordinary mix, not --hostile")
+    if args.servers > 1 or args.redis:
+        return measure(sessions, rounds, servers=args.servers, redis=args.redis)
     if args.hostile:
         status = 0
         for hostile in (False, True):
@@ -235,20 +257,35 @@ def main(argv=None):
     return measure(sessions, rounds)
 
 
-def measure(sessions, rounds, iterations=20_000, hostile=False):
-    process, url, log = start_app()
-    samples, stop = [], threading.Event()
-    watcher = threading.Thread(target=sample_memory, args=(process.pid, samples, stop))
-    watcher.start()
+def measure(sessions, rounds, iterations=20_000, hostile=False, servers=1, redis=False):
+    redis_process, environment, apps = None, None, []
+    if redis:
+        from scripts.redis_server import start_redis, stop_redis
+        redis_process, redis_url = start_redis()
+        environment = {**os.environ, "RNN_REDIS_URL": redis_url}
+    stop, memory, watchers = threading.Event(), [], []
     report = {"finished": 0, "errors": 0, "failed": [], "answer_seconds": [],
               "train_seconds": [], "hostile": []}
-    started = time.perf_counter()
     try:
-        asyncio.run(drive(url, sessions, rounds, report, iterations, hostile))
+        for _ in range(servers):
+            apps.append(start_app(env=environment))
+            memory.append([])
+            watchers.append(threading.Thread(target=sample_memory,
+                                             args=(apps[-1][0].pid, memory[-1], stop)))
+            watchers[-1].start()
+        started = time.perf_counter()
+        asyncio.run(drive([url for _, url, _ in apps], sessions, rounds, report, iterations,
+                          hostile))
+        if redis:
+            report["redis"] = redis_usage(redis_url)
     finally:
         stop.set()
-        watcher.join()
-        stop_app(process)
+        for watcher in watchers:
+            watcher.join()
+        for process, _, _ in apps:
+            stop_app(process)
+        if redis_process is not None:
+            stop_redis(redis_process)
     answers, trainings = sorted(report["answer_seconds"]), sorted(report["train_seconds"])
     print(f"sessions: {sessions} ({sessions // 2} training, {sessions - sessions // 2} "
           f"calculator), finished {report['finished']}, errors shown {report['errors']}, "
@@ -262,12 +299,39 @@ def measure(sessions, rounds, iterations=20_000, hostile=False):
     if trainings:
         print(f"training sessions (load to charts): median {statistics.median(trainings):.1f} s, "
               f"max {trainings[-1]:.1f} s")
-    print(f"server memory (RSS): start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, "
-          f"end {samples[-1]:.0f} MiB" if samples else "no memory samples")
+    if servers == 1 and not redis:
+        samples = memory[0]
+        print(f"server memory (RSS): start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, "
+              f"end {samples[-1]:.0f} MiB" if samples else "no memory samples")
+    else:
+        print_replicas(apps, memory)
+    if redis:
+        print(f"redis: {report['redis']}")
     for line in report["hostile"]:
         print("  hostile: " + line)
     print(f"wall time {time.perf_counter() - started:.1f} s")
     return 0 if report["finished"] == sessions and not report["errors"] else 1
+
+
+def redis_usage(url):
+    """How many keys the Redis at `url` holds and the memory it uses."""
+    import redis
+    client = redis.Redis.from_url(url)
+    try:
+        return f"{client.dbsize()} keys, {client.info('memory')['used_memory'] / 2**20:.0f} MiB"
+    finally:
+        client.close()
+
+
+def print_replicas(apps, memory):
+    """Each replica's memory, and how many models it trained and read from Redis (its log)."""
+    for number, ((_, _, log), samples) in enumerate(zip(apps, memory), 1):
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+        rss = (f"start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, end "
+               f"{samples[-1]:.0f} MiB" if samples else "not sampled")
+        print(f"replica {number}: memory (RSS) {rss}; models trained "
+              f"{text.count(' training TrainConfig(')}, read from Redis "
+              f"{text.count(' model read from the shared store: ')}")
 
 
 if __name__ == "__main__":

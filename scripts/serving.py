@@ -37,16 +37,17 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_app(script=APP, cwd=REPO, port=None, timeout=SERVER_TIMEOUT):
+def start_app(script=APP, cwd=REPO, port=None, timeout=SERVER_TIMEOUT, *, env=None):
     """Serve `script` (relative to `cwd`) as Streamlit's own end-to-end suite does; wait until
-    /_stcore/health answers "ok". Returns (process, base URL, log file path)."""
+    /_stcore/health answers "ok". `env`: the server's environment (None: this process's).
+    Returns (process, base URL, log file path)."""
     port = port or free_port()
     log = tempfile.NamedTemporaryFile("w+b", prefix="streamlit-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://localhost:{port}"
     deadline = time.monotonic() + timeout
     while True:

@@ -217,10 +217,11 @@ CATALOGUE = {
     "upload_weights": {"zh": "或者上传权重文件(.npz)", "en": "Or upload a weights file (.npz)"},
     "upload_help": {"zh": "用本应用下载的或 python -m rnn --save 保存的文件。",
                     "en": "A file downloaded from this app or saved by python -m rnn --save."},
-    "using_upload": {"zh": "正在使用上传的权重({hidden} 个隐藏节点,{bits} 位)。删除文件即回到侧栏设置训练的网络。",
+    "using_upload": {"zh": "正在使用上传的权重({hidden} 个隐藏节点,{bits} 位)。在页面末尾的“高级”里删除文件,"
+                           "就回到按训练设置训练的网络。",
                      "en": "Using the uploaded weights ({hidden} hidden units, {bits} bits). "
-                           "Remove the file to go back to the net trained with the sidebar's "
-                           "settings."},
+                           "Remove the file under \"Advanced\" at the end of the page to go "
+                           "back to the net trained with the training settings."},
     # a refused weights file: one plain sentence per reason (rnn.weights.REASONS)
     "weights_too_big": {"zh": "这个文件太大了,不可能是这个小网络的权重。",
                         "en": "This file is too big to be the weights of this small net."},
@@ -577,9 +578,6 @@ CATALOGUE = {
               "column as a borrow is passed. Then the error travels back the other way: you see "
               "how much of it each column is blamed for, and how the weights change. Every "
               "number comes from the net trained with the training settings."},
-    "bs_using_upload": {"zh": "现在看的是你上传的权重(见页面末尾的“高级”)。",
-                        "en": "You are looking at the weights you uploaded (see “Advanced” at "
-                              "the end of the page)."},
     "bs_picture_header": {"zh": "1. 看它做减法,再看误差往回传",
                           "en": "1. Watch it subtract, then watch the error travel back"},
     "bs_picture_text": {

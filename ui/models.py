@@ -8,12 +8,12 @@ import numpy as np
 import streamlit as st
 from streamlit.logger import get_logger
 
-from rnn import cost
+from rnn import archive, cost
 from rnn.curve import accuracy_curve
 from rnn.training import Training, TrainResult
-from ui import charts, queue
+from ui import charts, queue, redis_store
 from ui.i18n import t
-from ui.shared import LruStore, obtain
+from ui.shared import obtain
 
 MAX_MODELS = 24  # trained configurations kept per process
 DRAW_EVERY = 0.5  # seconds from the end of one redraw of the progress to the next
@@ -70,7 +70,10 @@ def too_big(config):
 
 @st.cache_resource
 def model_store():
-    return LruStore(MAX_MODELS)
+    """The process's trained models; shared with the other replicas through Redis when the
+    setting names one (ui.redis_store), as rnn.archive's bytes of the run and its curve."""
+    return redis_store.store(MAX_MODELS, "model", encode=lambda model: archive.dumps_model(
+        model.result, model.curve), decode=lambda data: Model(*archive.loads_model(data)))
 
 
 def get_model(config, box):

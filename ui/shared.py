@@ -2,12 +2,13 @@
 entries (least recently used out), and `obtain`, which builds a missing entry once.
 
 Every session of a Streamlit server runs in the same process, so a trained model or a sweep
-built for one visitor serves every later visitor who asks for the same key.
+built for one visitor serves every later visitor who asks for the same key. Replicas that share a
+Redis server go one step further: their model and sweep stores are ui.redis_store.SharedStores,
+whose `fill` builds a key once across all of them.
 """
 import threading
 from collections import OrderedDict
 
-import streamlit as st
 
 from ui.i18n import t
 

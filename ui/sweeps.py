@@ -4,12 +4,12 @@ import dataclasses
 
 import streamlit as st
 
-from rnn import cost
+from rnn import archive, cost
 from rnn.sweep import run_sweep
-from ui import queue
+from ui import queue, redis_store
 from ui.i18n import t
 from ui.queue import TURN_SECONDS
-from ui.shared import LruStore, obtain
+from ui.shared import obtain
 
 MAX_SWEEPS = 12  # sweep results kept per process
 MAX_ITERATIONS = 20_000  # a sweep trains at most this many iterations per model
@@ -38,7 +38,10 @@ def turn_iterations(configs):
 
 @st.cache_resource
 def sweep_store():
-    return LruStore(MAX_SWEEPS)
+    """The process's sweeps; shared with the other replicas through Redis when the setting
+    names one (ui.redis_store)."""
+    return redis_store.store(MAX_SWEEPS, "sweep", encode=archive.dumps_sweep,
+                             decode=archive.loads_sweep)
 
 
 def peek_sweep(configs):

@@ -19,8 +19,9 @@ def download_button(model):
 
 
 def model_in_use(model, key):
-    """The net the visitor uploaded on this page, checked, when there is one (a note says so);
-    else `model`, the sidebar's. A refused file gets a message saying why."""
+    """The net the visitor uploaded on this page, checked, when there is one (`upload_note` says
+    so at the top of the page); else `model`, the sidebar's. A refused file gets a message saying
+    why."""
     file = st.file_uploader(t("upload_weights"), type=["npz"], key=key, help=t("upload_help"))
     if file is None:
         return model
@@ -36,6 +37,11 @@ def model_in_use(model, key):
         config = config or dataclasses.replace(model.config, hidden=params.hidden)
         uploaded = models.from_weights(params, config)
         st.session_state[scoped(key, "model")] = (file.file_id, uploaded)
-    st.info(t("using_upload", hidden=uploaded.config.hidden, bits=uploaded.config.bits),
-            icon="📦")
     return uploaded
+
+
+def upload_note(model):
+    """At the top of a page that took an uploaded net: say so, with its size (the upload itself
+    sits folded away at the end of the page)."""
+    if model.uploaded:
+        st.info(t("using_upload", hidden=model.config.hidden, bits=model.config.bits), icon="📦")

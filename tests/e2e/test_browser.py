@@ -142,7 +142,8 @@ def test_a_sweep_in_another_tab_shows_its_result_there(page, app_url):
 
 
 def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
-    """Weights saved by `python -m rnn --save` are taken on upload; a bad file gets a message."""
+    """Under "Advanced", weights saved by `python -m rnn --save` are taken on upload (the top of
+    the page says so); a bad file gets a message there."""
     import subprocess
     import sys
     saved = tmp_path / "w.npz"
@@ -151,6 +152,7 @@ def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
                    capture_output=True, cwd=REPO)
     page.goto(f"{app_url}/calculator")
     wait_for_script(page)
+    page.get_by_text("Advanced: use your own weights file").click()
     chooser = page.locator(".st-key-calc_upload input[type='file']")
     chooser.set_input_files(str(saved))
     page.get_by_text("Using the uploaded weights (6 hidden units, 8 bits)").wait_for()
