@@ -9,7 +9,6 @@ whose `fill` builds a key once across all of them.
 import threading
 from collections import OrderedDict
 
-
 from ui.i18n import t
 
 
