@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.serving import free_port, log_tail
+from scripts.serving import free_port, log_tail, stop_app
 
 REDIS_SERVER = "/usr/bin/redis-server"
 START_TIMEOUT = 30  # s for the server to answer PING
@@ -63,11 +63,5 @@ def start_redis(port=None, timeout=START_TIMEOUT):
 
 def stop_redis(process):
     """Stop the server (if it still runs) and remove its working directory."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_app(process)
     shutil.rmtree(process.workdir, ignore_errors=True)

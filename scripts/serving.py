@@ -66,6 +66,7 @@ def start_app(script=APP, cwd=REPO, port=None, timeout=SERVER_TIMEOUT, *, env=No
 
 
 def stop_app(process):
+    """Stop a server process (any: Streamlit, Redis): terminate, then kill after 10 s."""
     if process.poll() is None:
         process.terminate()
         try:
