@@ -11,6 +11,7 @@ import asyncio
 import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,13 @@ from tests.app.test_redis_store import require_redis
 from ui.redis_store import LOCK_SECONDS, RENEW_SECONDS
 
 WAIT = 180  # s for anything a test waits for (a busy machine trains slowly)
+
+
+def run(coroutine):
+    """Run `coroutine` to its end in a thread of its own: the browser tests' Playwright keeps an
+    event loop running in this thread for the whole session, where asyncio.run is refused."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Replica:
@@ -117,8 +125,8 @@ def test_a_model_trained_on_one_replica_is_served_by_the_other(replicas):
     and never that it trained it."""
     server_a, server_b = replicas
     query = "seed=4242&iterations=3000"
-    on_a = asyncio.run(visit(server_a.url, query))
-    on_b = asyncio.run(visit(server_b.url, query))
+    on_a = run(visit(server_a.url, query))
+    on_b = run(visit(server_b.url, query))
     assert trained(on_a) and trained(on_b)
     assert on_b["metrics"] == on_a["metrics"]
     name = config_text(query)
@@ -142,7 +150,7 @@ def test_a_sweep_run_on_one_replica_is_shown_by_the_other(replicas):
         async with connect(server_b.url) as socket:
             seen, errors_b = await Session(socket).run(page="insight", query=query)
         return drawn, seen, errors + errors_b
-    on_a, on_b, errors = asyncio.run(scenario())
+    on_a, on_b, errors = run(scenario())
     share = "Nets that got everything right"
     assert not errors and share in on_a and on_b[share] == on_a[share]
     assert "Computed earlier, in" in on_b and "Train these 32 nets" not in on_b
@@ -171,7 +179,7 @@ def test_a_replica_killed_mid_training_blocks_the_other_only_until_its_lock_expi
         with pytest.raises(Exception):  # A's session ends with its server
             await asyncio.wait_for(on_a, WAIT)
         return took_over - killed, drawn
-    waited, on_b = asyncio.run(scenario())
+    waited, on_b = run(scenario())
     assert trained(on_b)
     # B waited for the expiry (A's lock was not released, and its TTL was at most RENEW_SECONDS
     # old, give or take a busy machine), and not much longer
@@ -185,14 +193,14 @@ def test_redis_stopped_mid_session_leaves_both_replicas_answering(replicas, redi
     visitors come."""
     server_a, server_b = replicas
     shared = "seed=4444&iterations=2000"
-    assert trained(asyncio.run(visit(server_a.url, shared)))
-    assert trained(asyncio.run(visit(server_b.url, shared)))
+    assert trained(run(visit(server_a.url, shared)))
+    assert trained(run(visit(server_b.url, shared)))
     stop_redis(redis_server[0])
     visits = [(server_a, shared), (server_b, shared), (server_a, "seed=4445&iterations=2000"),
               (server_b, "seed=4446&iterations=2000"), (server_a, "seed=4447&iterations=2000"),
               (server_b, "seed=4447&iterations=2000")]
     for server, query in visits:
-        drawn = asyncio.run(visit(server.url, query))
+        drawn = run(visit(server.url, query))
         assert trained(drawn) and drawn["alerts"] == []
     for server in (server_a, server_b):
         assert server.log().count("does not answer") == 1
