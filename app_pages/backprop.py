@@ -38,7 +38,11 @@ def render(model):
         walk.hand_calculation(walked, key)
         draw_reach(model)
         draw_time_lapse(model, walked)
-        with st.expander(t("bs_expert"), key="bp_expert", on_change="rerun") as experts:
+        # an expander's own state is dropped with the page: its last state is kept beside it, so
+        # the experts' section is as the visitor left it after a visit to another page
+        with st.expander(t("bs_expert"), key="bp_expert", on_change="rerun",
+                         expanded=st.session_state.get("bp_expert_open", False)) as experts:
+            st.session_state["bp_expert_open"] = experts.open
             if experts.open:  # drawn (and the gradient check made) only when opened
                 st.markdown(t("bp_intro"))
                 draw_forward(walked.shown)
@@ -69,7 +73,7 @@ def choose_problem(model):
     if len(iterations) > 1:
         chosen = st.select_slider(t("bp_snapshot"), iterations, value=iterations[-1],
                                   key=scoped("bp_snapshot", config), help=t("bp_snapshot_help"),
-                                  format_func=lambda i: f"{i:,}")
+                                  format_func=lambda i: f"{i:,}", persist_state="session")
     else:
         chosen = iterations[0]
     return snapshots[iterations.index(chosen)], a, b, chosen
@@ -83,7 +87,7 @@ def draw_reach(model):
     st.markdown(t("bs_reach_text"))
     width = st.segmented_control(
         t("bs_reach_choice"), [config.bits, WIDE], default=config.bits, required=True,
-        key=scoped("bs_reach", config.bits), format_func=lambda w: t(
+        key=scoped("bs_reach", config.bits), persist_state="session", format_func=lambda w: t(
             "bs_reach_option", bits=w, a=2 ** (w - 1)))
     top = 2 ** (width - 1)
     if model.uploaded or len(result.snapshots) < 2:
@@ -199,7 +203,8 @@ def draw_forward(shown):
     trace, steps = shown.trace, list(range(len(shown.borrow)))
     st.header(t("bp_forward"))
     st.markdown(t("bp_forward_text"))
-    step = st.select_slider(t("bp_step_forward"), steps, value=0, key="bp_step_forward")
+    step = st.select_slider(t("bp_step_forward"), steps, value=0,
+                            key=scoped("bp_step_forward", len(steps)), persist_state="session")
     table = [
         ("a_t", trace.inputs[:, 0]), ("b_t", trace.inputs[:, 1]),
         (t("bp_row_borrow"), shown.borrow), (t("bp_row_target"), trace.target),
@@ -226,7 +231,7 @@ def draw_backward(shown):
     st.header(t("bp_backward"))
     st.markdown(t("bp_backward_text"))
     back_step = st.select_slider(t("bp_step_backward"), steps[::-1], value=bits - 1,
-                                 key="bp_step_backward")
+                                 key=scoped("bp_step_backward", bits), persist_state="session")
     left, right = st.columns(2)
     left.altair_chart(charts.step_bars(back.output_delta, t("bp_output_delta_title"),
                                        "layer_2_delta", highlight=back_step), width="stretch")

@@ -218,7 +218,8 @@ def hand_calculation(walked, key):
     st.header(t("bs_hand_header"))
     st.markdown(t("bs_hand_text", t=step, y=int(trace.target[step])))
     st.markdown(t("bs_hand_numbers", **numbers))
-    typed = st.text_input(t("bs_hand_input"), key=scoped("bs_hand", key), max_chars=40)
+    typed = st.text_input(t("bs_hand_input"), key=scoped("bs_hand", key), max_chars=40,
+                          persist_state="session")
     st.button(t("bs_hand_check"), key="bs_hand_check")  # commits what was typed
     st.caption(t("bs_hand_tolerance"))
     if not typed.strip():

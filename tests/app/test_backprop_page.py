@@ -138,8 +138,8 @@ def test_steppers_move_the_highlight_and_the_parts(experts):
     2's hidden delta are the next delta sent back through synapse_h and the output delta through
     synapse_1, as written out here."""
     at = experts()
-    at.select_slider(key="bp_step_forward").set_value(3).run()
-    at.select_slider(key="bp_step_backward").set_value(2).run()
+    at.select_slider(key="bp_step_forward_8").set_value(3).run()
+    at.select_slider(key="bp_step_backward_8").set_value(2).run()
     assert not at.exception
     assert any(i.value.startswith("Step 3: reads a=0, b=0") for i in at.info)
     frame = chart_rows(chart(at, "Hidden delta layer_1_delta (one column per step)"), layer=1)
@@ -476,3 +476,18 @@ def test_chinese_backprop(page):
     at.session_state["bp_expert"] = True
     at.run()
     assert at.success[0].value.startswith("通过")
+
+
+def test_the_visitors_choices_survive_a_page_switch(open_page):
+    """The problem, the snapshot and the experts' steppers are where the visitor left them after
+    a visit to another page (the steppers used to go back to step 0)."""
+    from tests.app.conftest import switch_to
+    at = open_page("backprop")
+    at.number_input(key="bp_a_8").set_value(200).run()
+    at.session_state["bp_expert"] = True
+    at.run()
+    at.select_slider(key="bp_step_forward_8").set_value(5).run()
+    switch_to(at, "calculator").run()
+    switch_to(at, "backprop").run()
+    assert at.number_input(key="bp_a_8").value == 200
+    assert at.select_slider(key="bp_step_forward_8").value == 5

@@ -209,7 +209,7 @@ def test_the_experts_matrices_are_one_click_away(page, app_url):
     page.get_by_text("For experts: every matrix").click()
     wait_for_script(page)
     expect(page.get_by_text("Passed: the numerical and back-propagated gradients")).to_be_visible()
-    stepper = page.locator(".st-key-bp_step_forward input[type='range']").first
+    stepper = page.locator(".st-key-bp_step_forward_8 input[type='range']").first
     stepper.focus()
     stepper.press("ArrowRight")
     page.get_by_text("Step 1: reads").first.wait_for()
