@@ -5,6 +5,7 @@ One palette, safe for colour-blind eyes: blue against orange, never red against 
 colour is never the only sign of right and wrong, which also carry the marks ✓ and ✗.
 """
 import html
+import importlib
 import math
 
 import altair as alt
@@ -30,6 +31,14 @@ def show(chart, text):
     it shows and its key number: what a reader who cannot see the chart is told."""
     st.altair_chart(chart, width="stretch")
     st.caption(text)
+
+
+def warm_up():
+    """Build one small chart as Streamlit would send it, so that the first visitor does not pay
+    for what the first chart of a process costs (Altair compiles its schema's validator; Arrow,
+    how Streamlit sends chart data, is imported): about 0.1 s here."""
+    importlib.import_module("pyarrow")  # Streamlit imports it on its first chart
+    alt.Chart(table([{"x": 0.0}])).mark_line().encode(x="x:Q").to_dict()
 
 
 def table(records):

@@ -13,6 +13,7 @@ from rnn.curve import accuracy_curve
 from rnn.training import Training, TrainResult
 from ui import charts, queue, redis_store
 from ui.i18n import t
+from ui.settings import DEFAULTS
 from ui.shared import obtain
 
 MAX_MODELS = 24  # trained configurations kept per process
@@ -80,6 +81,31 @@ def get_model(config, box):
     """The trained model of `config`, training it here, with progress drawn in `box`, if nobody
     has yet."""
     return obtain(model_store(), config, lambda box: _train(config, box), box)
+
+
+def warm_up(config=None):
+    """Train `config` (default: the sidebar's defaults, the book's settings) into the store as
+    the server starts (streamlit_app.py), with no page to draw on, and load what drawing its
+    charts needs (Altair's schema, Arrow), so that the first visitor waits for none of it. A visitor who asks for the same net meanwhile waits for this training
+    as for another session's. Logged; never raises (a failed warm-up only means no head start)."""
+    started = time.perf_counter()
+    try:
+        config = config or DEFAULTS
+        obtain(model_store(), config, lambda box: _train_quietly(config), None)
+        charts.warm_up()
+        LOG.info("warmed up in %.2f s: %s", time.perf_counter() - started, config)
+    except Exception:  # noqa: BLE001  (the server serves on without the head start)
+        LOG.exception("warm-up failed")
+
+
+def _train_quietly(config):
+    """Train `config` here with nothing drawn, then score it: the same net and curve as
+    _train's, without the turns of the work queue (nobody else is there at start-up)."""
+    LOG.info("training %s", config)
+    training = Training(config)
+    training.run(config.iterations)
+    LOG.info("trained in %.2f s: %s", training.seconds, config)
+    return Model(training.result(), accuracy_curve(training.result()))
 
 
 def _train(config, box):

@@ -62,7 +62,8 @@ def obtain(store, key, build, box):
     if slot.value is not None:
         return slot.value
     while not slot.lock.acquire(timeout=0.2):
-        box.info(t("waiting_other_session"), icon="⏳")
+        if box is not None:  # None: a builder with no page (the server's warm-up)
+            box.info(t("waiting_other_session"), icon="⏳")
     try:
         if slot.value is None:
             slot.value = store.fill(key, build, box)

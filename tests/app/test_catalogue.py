@@ -7,7 +7,7 @@ from pathlib import Path
 from ui.i18n import CATALOGUE
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = [REPO / "streamlit_app.py", *sorted((REPO / "app_pages").glob("*.py")),
+SOURCES = [REPO / "playground.py", *sorted((REPO / "app_pages").glob("*.py")),
            *sorted((REPO / "ui").glob("*.py"))]
 
 

@@ -1,17 +1,22 @@
 """The app in a real browser: what a visitor sees, one behaviour per test.
 
 All tests share one server (tests/e2e/conftest.py); each has its own browser context, hence its
-own Streamlit session. The first load of the server trains the default model, so the first test
-to load a page waits for that (several seconds); later loads of the default configuration reuse it.
+own Streamlit session. The server trains the default model as it starts (streamlit_app.py's
+warm-up), so loads of the default configuration reuse it.
 """
 import re
+import time
+from pathlib import Path
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and say why
     expect = None
 
-from scripts.serving import REPO, drawn_charts, wait_for_charts, wait_for_script
+from scripts.serving import (REPO, drawn_charts, start_app, stop_app, wait_for_charts,
+                             wait_for_script)
+
+DEFAULT_CONFIG = "TrainConfig(seed=0, bits=8, hidden=16, alpha=0.9, iterations=10000, sampling='book')"
 
 
 def metric_value(page, label):
@@ -48,6 +53,32 @@ def test_train_page_draws_both_charts_and_reports_the_accuracy(page, app_url):
     assert drawn_charts(page) == 2
     expect(page.get_by_test_id("stProgress")).to_have_count(0)
     expect(metric_value(page, "Final accuracy")).to_have_text(f"{book_accuracy().accuracy:.2%}")
+
+
+def test_the_server_trains_the_default_net_before_the_first_visitor(new_page):
+    """A server of its own: it trains the book's settings as it starts; the first visitor, who
+    arrives after that, sees the trained net at once (no progress bar ever drawn) and the server
+    trained it once, at start-up."""
+    process, url, log = start_app()
+    try:
+        read = lambda: Path(log).read_text(encoding="utf-8", errors="replace")  # noqa: E731
+        deadline = time.monotonic() + 60  # a busy machine trains slowly
+        while "warmed up in" not in read() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "warmed up in" in read(), read()[-2000:]
+        page = new_page()
+        page.add_init_script("""new MutationObserver(() => {
+            if (document.querySelector("[data-testid='stProgress']")) window.progressSeen = true;
+        }).observe(document, {subtree: true, childList: true});""")
+        page.goto(url)
+        wait_for_script(page)
+        wait_for_charts(page, 2)
+        expect(metric_value(page, "Final accuracy")).to_have_text(f"{book_accuracy().accuracy:.2%}")
+        assert page.evaluate("() => window.progressSeen === true") is False
+        assert read().count(f"training {DEFAULT_CONFIG}") == 1
+    finally:
+        stop_app(process)
+        Path(log).unlink(missing_ok=True)
 
 
 def net_answer(a, b):

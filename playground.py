@@ -1,0 +1,50 @@
+"""Entry point: page set-up, the shared sidebar, routing, and the model every page is given.
+
+Each page is a module of app_pages/ with a `render(model)` function; this script draws the page's
+title, obtains the model of the sidebar's settings (training it, with its progress in the place
+where the page's results will appear, if no one has yet) and calls `render(model)`. (A root folder
+named pages/ would switch Streamlit 1.67 into its legacy multipage mode; see README.)
+"""
+from functools import partial
+
+import streamlit as st
+
+from app_pages import backprop, calculator, insight, train
+from ui import models, queue, settings
+from ui.i18n import t
+
+PAGES = [(train, "train", "📉"), (calculator, "calculator", "🧮"), (backprop, "backprop", "🔁"),
+         (insight, "insight", "🔍")]  # (module, URL path, icon); the first is the start page,
+# served at / (Streamlit gives the default page no path of its own: /train, the link a visitor
+# may be given, is a hidden page that sends them to /, link parameters kept)
+
+
+def show(page, config):
+    """Draw `page` for the net of `config`: the title at once, the rest once the net is there."""
+    st.title(t(page.TITLE))
+    body = st.empty()  # training progress first, then the page, in the same place
+    seconds, over = models.too_big(config)
+    if over:
+        body.error(t("too_big", seconds=seconds, limit=queue.JOB_SECONDS,
+                     iterations=config.iterations, hidden=config.hidden, bits=config.bits),
+                   icon="🛑")
+        return
+    model = models.get_model(config, body)
+    if model.result.status == "diverged" and not page.SHOWS_DIVERGED:
+        body.error(t("diverged_page"), icon="💥")
+        return
+    with body.container():
+        page.render(model)
+
+
+st.set_page_config(page_title="退位减法 RNN Playground", page_icon="➖", layout="wide")
+settings.check_query_params()
+config = settings.draw_sidebar()
+pages = [st.Page(partial(show, module, config), title=t(module.NAV), icon=icon,
+                 url_path="start" if index == 0 else path, default=index == 0)
+         for index, (module, path, icon) in enumerate(PAGES)]
+to_start = st.Page(lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+                   title=t(PAGES[0][0].NAV), url_path=PAGES[0][1], visibility="hidden")
+current = st.navigation([*pages, to_start])
+settings.draw_notices()
+current.run()
