@@ -5,6 +5,8 @@
                                                         # beside three hostile ones
     .venv/bin/python scripts/loadtest.py --servers 2 --redis   # the sessions split between two
                                                         # replicas that share one Redis
+    .venv/bin/python scripts/loadtest.py --class        # a class opens the teacher's link:
+                                                        # 60 sessions, 40 students, 20 explorers
 
 Serves the app with `streamlit run` on a free local port and opens `--sessions` sessions at the
 same moment. Each session speaks Streamlit's own websocket protocol (the BackMsg / ForwardMsg
@@ -20,10 +22,32 @@ With `--servers N` it serves N replicas and sends session i to replica i mod N (
 first visitor loads the default model); with `--redis` as well they share their trained models
 through a redis-server started on loopback (RNN_REDIS_URL, see ui/redis_store.py), and the report
 says, from each replica's log, how many models it trained and how many it read from Redis.
+
+With `--class` (`--sessions`, default 60 here, still sets the count) it models a teacher who
+shares the link with a class who open it in the same minute: all the sessions start at once on
+one server, once its log says it has warmed up (trained the book's settings). Two thirds are
+students, who stay on the book's settings: each loads the start page, then, after a pause of
+1-3 s before every action (a seeded RNG, so that runs compare), switches to the calculator,
+types a new minuend 1 to 3 times, switches to the backprop or the insight page and back to the
+calculator (4 to 6 actions). One third are explorers, each opening the link with two settings of
+their own, one after the other (8 bits, their own seed, a hidden size and iterations whose
+training rnn.cost puts at 0.3-1.5 s at the book's speed). Measured, on this side of the
+websocket: a calculator answer from the new operand sent to the "Net's answer" metric received;
+a page switch from the rerun request to the script_finished message; a training's wait from the
+request to its first turn on the work queue (the queue place the app shows above the progress
+bar cleared, or, when none was shown, the bar drawn: the app shows a place only after 0.25 s in
+line) and its run from there to script_finished. Reported besides: sessions finished and with an
+error (an exception element, "This app has encountered an error", a websocket failure, a timeout),
+the server log's trainings and error lines, the server's memory (RSS: start, warmed up, peak,
+end), its CPU seconds over the class (utime + stime from /proc, child processes found by their
+PPid added), the machine's busy CPU and load average before and after, and the wall time. The
+class stops after CLASS_DEADLINE seconds at most; the exit status is 0 only when every session
+finished without an error.
 """
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import sys
 import threading
@@ -36,6 +60,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rnn import TrainConfig, cost  # noqa: E402
 from scripts.serving import start_app, stop_app  # noqa: E402
 
 TIMEOUT = 240  # s: the last queued training may wait for all the others
@@ -229,10 +254,518 @@ def big_upload(url, report):
     report["hostile"].append(f"256-unit upload on the backprop page: drawn after "
                              f"{time.perf_counter() - started:.1f} s")
 
+
+# ---- class mode (--class): a teacher shares the link and a class opens it in the same minute ----
+
+CLASS_SESSIONS = 60  # the default of --sessions in class mode: 2/3 students, 1/3 explorers
+CLASS_SEED = 2026  # seeds the think times, the students' choices and the explorers' settings
+CLASS_DEADLINE = 300  # s from the class's start: every session stops by then (a timeout)
+THINK_SECONDS = (1.0, 3.0)  # a pause before each action
+WARM_UP_TIMEOUT = 90  # s for the server's log to say that the default net is warmed up
+EXPLORER_HIDDEN = (8, 12, 16, 24, 32)
+EXPLORER_ITERATIONS = (15_000, 20_000, 25_000, 30_000, 40_000)
+EXPLORER_TRAINING = (0.3, 1.5)  # s of CPU per training at the book's speed (rnn.cost's estimate)
+APP_ERROR = "This app has encountered an error"
+
+
+def line_texts():
+    """What the app shows while a job waits: its place in the work queue (the catalogue's text
+    up to the number) and the wait for another session training the same settings."""
+    from ui.i18n import CATALOGUE
+    texts = [text.split("{place}")[0] for text in CATALOGUE["queued"].values()]
+    return tuple(texts + list(CATALOGUE["waiting_other_session"].values()))
+
+
+class Visit:
+    """One script run asked for by a session, timed from the request (`started`) to the
+    script_finished ForwardMsg (`finished`), as perf_counter times; what it drew and when, the
+    errors it showed, and the moments of a training it drew:
+
+    - `bar_at`: the progress bar first drawn (value 0), just before the training asks the work
+      queue for its first turn (ui.models._train);
+    - `lined_up_at`, `first_turn_at`: the queue place first shown in the status above the bar
+      (the app shows it once a job has waited 0.25 s) and the status cleared (the job's first
+      turn: ui.queue.PlaceShown(0));
+    - `first_step_at`: the bar's first value above 0 (one chunk of training done);
+    - `in_line`: seconds the place was shown again between later turns."""
+
+    def __init__(self, started, line_texts):
+        self.started, self.finished, self.line_texts = started, None, line_texts
+        self.drawn, self.seen, self.errors = {}, {}, []
+        self.bar_at = self.lined_up_at = self.first_turn_at = self.first_step_at = None
+        self.status_path, self.line_since, self.in_line = None, None, 0.0
+
+    def read(self, answer, now):
+        kind = answer.WhichOneof("type")
+        if kind == "delta" and answer.delta.WhichOneof("type") == "new_element":
+            self.read_element(answer.delta.new_element, tuple(answer.metadata.delta_path), now)
+        elif kind == "page_not_found":
+            self.errors.append(f"page not found: {answer.page_not_found.page_name!r}")
+        elif kind == "session_event" and answer.session_event.HasField(
+                "script_compilation_exception"):
+            exception = answer.session_event.script_compilation_exception
+            self.errors.append(f"script compilation exception: {exception.message:.200}")
+        elif kind == "script_finished":
+            status = answer.script_finished
+            if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                self.errors.append("script finished with a compile error")
+            if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # else the rerun's end follows
+                self.finished = now
+
+    def read_element(self, element, path, now):
+        which = element.WhichOneof("type")
+        if which == "number_input":
+            self.drawn[element.number_input.label] = element.number_input.id
+        elif which == "button":
+            self.drawn[element.button.label] = element.button.id
+        elif which == "metric":
+            self.drawn[element.metric.label] = element.metric.body
+            self.seen.setdefault(element.metric.label, now)
+        elif which == "exception":
+            self.errors.append(f"exception shown: {element.exception.type}: "
+                               f"{element.exception.message:.200}")
+        elif which in ("alert", "markdown"):
+            body = getattr(element, which).body
+            if APP_ERROR in body:
+                self.errors.append(f"{which}: {body:.200}")
+            if which == "alert" and body.startswith(self.line_texts):
+                self.status_path = path
+                if self.first_step_at is None:
+                    self.lined_up_at = self.lined_up_at or now
+                elif self.line_since is None:
+                    self.line_since = now
+        elif which == "empty" and path == self.status_path:
+            if self.first_step_at is None and self.lined_up_at is not None:
+                self.first_turn_at = self.first_turn_at or now
+            elif self.line_since is not None:
+                self.in_line += now - self.line_since
+                self.line_since = None
+        elif which == "progress":
+            if self.bar_at is None:
+                self.bar_at = now
+            if element.progress.value > 0 and self.first_step_at is None:
+                self.first_step_at = now
+
+    def since(self, moment):
+        return None if moment is None else moment - self.started
+
+    @property
+    def seconds(self):
+        return self.finished - self.started
+
+    def training_start(self):
+        """When the training took its first turn on the work queue: the queue place cleared if
+        it was shown, else the progress bar's first drawing (it got its turn within 0.25 s);
+        None when no training was drawn."""
+        if self.lined_up_at is not None:
+            return self.first_turn_at or self.first_step_at
+        return self.bar_at
+
+
+async def timed_run(session, deadline, page="", query="", widgets=()):
+    """Ask `session` for a script run as Session.run does, and read every ForwardMsg of it into a
+    Visit, until the script_finished message. Each message is awaited at most TIMEOUT seconds,
+    and never past `deadline` (a perf_counter time)."""
+    message = BackMsg()
+    message.rerun_script.page_name = page
+    message.rerun_script.query_string = query
+    for widget_id, value in widgets:
+        state = message.rerun_script.widget_states.widgets.add()
+        state.id, state.int_value = widget_id, value
+    visit = Visit(time.perf_counter(), session.line_texts)
+    await session.socket.send(message.SerializeToString())
+    while visit.finished is None:
+        wait = min(TIMEOUT, deadline - time.perf_counter())
+        try:
+            if wait <= 0:
+                raise asyncio.TimeoutError
+            data = await asyncio.wait_for(session.socket.recv(), wait)
+        except asyncio.TimeoutError:
+            raise TimeoutError(f"timeout: no end of the run of page {page or 'start'!r} "
+                               f"{query!r} after {time.perf_counter() - visit.started:.0f} s")
+        answer = ForwardMsg()
+        answer.ParseFromString(data)
+        visit.read(answer, time.perf_counter())
+    return visit
+
+
+class ClassSession(Session):
+    """A session of the class: its websocket, what the app shows while waiting in line, and the
+    report it adds to."""
+
+    def __init__(self, socket, report, who):
+        super().__init__(socket)
+        self.line_texts, self.report, self.who = report["line_texts"], report, who
+
+    async def visit(self, deadline, page="", query="", widgets=()):
+        visit = await timed_run(self, deadline, page, query, widgets)
+        for error in visit.errors:
+            self.report["shown"].append(f"{self.who}, page {page or 'start'!r}: {error}")
+            self.report["bad"].add(self.who)
+        return visit
+
+
+async def think(rng, deadline):
+    pause = rng.uniform(*THINK_SECONDS)
+    if time.perf_counter() + pause > deadline:
+        raise TimeoutError("timeout: the class run's deadline came during a pause")
+    await asyncio.sleep(pause)
+
+
+async def student(url, index, report, deadline):
+    """Opens the link (the start page, the book's settings), switches to the calculator, types
+    a new minuend 1 to 3 times, looks at the backprop or the insight page, comes back to the
+    calculator: 4 to 6 actions after the first load, each after a think pause."""
+    rng = random.Random(f"{CLASS_SEED} student {index}")
+    who = f"student {index}"
+    try:
+        async with connect(url) as socket:
+            session = ClassSession(socket, report, who)
+            visit = await session.visit(deadline)
+            report["first_load"].append(visit.seconds)
+            if "Final accuracy" not in visit.drawn:
+                raise RuntimeError("the start page did not draw the default net's results")
+            other = rng.choice(["backprop", "insight"])
+            plan = (["calculator"] + ["type"] * rng.choice([1, 2, 2, 3]) + [other, "calculator"])
+            box = None
+            for action in plan:
+                await think(rng, deadline)
+                if action != "type":
+                    visit = await session.visit(deadline, page=action)
+                    report["switch"].append((action, visit.seconds))
+                    if action == "calculator":  # (the other pages have an "a" box too)
+                        box = visit.drawn.get("a (minuend)")
+                    continue
+                if box is None:
+                    raise RuntimeError("the calculator drew no box for a")
+                a = rng.randint(60, 250)
+                visit = await session.visit(deadline, page="calculator", widgets=[(box, a)])
+                shown = visit.drawn.get("Net's answer")
+                if shown != f"{a - 57:,}":
+                    raise RuntimeError(f"{a} - 57 answered {shown!r}")
+                report["answer"].append(visit.since(visit.seen["Net's answer"]))
+        report["finished"][0] += 1
+        report["done"].add(who)
+    except Exception as error:  # a session that did not finish is counted, not raised
+        report["failed"].append(f"{who}: {type(error).__name__}: {error!s:.200}")
+        report["bad"].add(who)
+
+
+def explorer_configs(count, rng):
+    """Two settings for each of `count` explorers, 8 bits, none asked for twice nor the book's:
+    each its own seed, a hidden size and iterations whose training rnn.cost puts within
+    EXPLORER_TRAINING seconds at the book's speed."""
+    choices = [(hidden, iterations) for hidden in EXPLORER_HIDDEN
+               for iterations in EXPLORER_ITERATIONS
+               if EXPLORER_TRAINING[0] <= cost.training_seconds(TrainConfig(
+                   hidden=hidden, iterations=iterations)) <= EXPLORER_TRAINING[1]]
+    configs, seen = [], {TrainConfig()}
+    for index in range(count):
+        pair = []
+        for first in (True, False):
+            hidden, iterations = rng.choice(choices)
+            config = TrainConfig(seed=100 + 2 * index + (0 if first else 1), bits=8,
+                                 hidden=hidden, iterations=iterations)
+            assert config not in seen
+            seen.add(config)
+            pair.append(config)
+        configs.append(pair)
+    return configs
+
+
+async def explorer(url, index, configs, report, deadline):
+    """Opens the link with settings of their own (URL query parameters, as trainer() does),
+    waits for the trained page, thinks, then opens it with their second settings."""
+    rng = random.Random(f"{CLASS_SEED} explorer {index}")
+    who = f"explorer {index}"
+    try:
+        for number, config in enumerate(configs):
+            if number:
+                await think(rng, deadline)
+            query = f"seed={config.seed}&hidden={config.hidden}&iterations={config.iterations}"
+            async with connect(url) as socket:
+                visit = await ClassSession(socket, report, who).visit(deadline, query=query)
+            if "Final accuracy" not in visit.drawn:
+                raise RuntimeError(f"the training page of {query} did not draw its results")
+            start = visit.training_start()
+            report["trainings"].append({
+                "total": visit.seconds, "wait": visit.since(start),
+                "run": None if start is None else visit.finished - start,
+                "in_line": visit.in_line, "lined_up": visit.lined_up_at is not None,
+                "estimate": cost.training_seconds(config)})
+        report["finished"][1] += 1
+        report["done"].add(who)
+    except Exception as error:
+        report["failed"].append(f"{who}: {type(error).__name__}: {error!s:.200}")
+        report["bad"].add(who)
+
+
+async def class_run(url, sessions, report):
+    """All the class's sessions at once, every third an explorer; they stop by CLASS_DEADLINE."""
+    explorers = sessions // 3
+    configs = explorer_configs(explorers, random.Random(f"{CLASS_SEED} settings"))
+    deadline = time.perf_counter() + CLASS_DEADLINE
+    tasks, students = [], 0
+    for i in range(sessions):
+        if i % 3 == 2 and i // 3 < explorers:
+            tasks.append(explorer(url, i // 3, configs[i // 3], report, deadline))
+        else:
+            tasks.append(student(url, students, report, deadline))
+            students += 1
+    try:  # a last guard: each wait is bounded by the deadline already
+        await asyncio.wait_for(asyncio.gather(*tasks), CLASS_DEADLINE + 30)
+    except asyncio.TimeoutError:
+        report["failed"].append("the class run was stopped at its deadline")
+
+
+class ServerWatch(threading.Thread):
+    """Samples a server process every 0.5 s: its memory (RSS), its CPU time and that of its
+    descendants (processes whose PPid leads to it, found by scanning /proc)."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.stop, self.memory, self.children = pid, threading.Event(), [], {}
+        self.names = {}  # descendant pid: its command line, shortened
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.memory.append(rss_mib(self.pid))
+                children = children_cpu(self.pid)
+            except OSError:
+                return
+            self.children.update(children)
+            for child in children.keys() - self.names.keys():
+                self.names[child] = command_line(child)
+            self.stop.wait(0.5)
+
+
+def command_line(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as line:
+            words = line.read().decode(errors="replace").split("\0")
+    except OSError:
+        return "?"
+    return " ".join(word for word in words if word)[-70:]
+
+
+def stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime,
+    [12] stime, [13] cutime, [14] cstime (clock ticks)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rpartition(")")[2].split()
+
+
+def cpu_seconds(pid):
+    """(utime + stime of the process, all its threads; cutime + cstime of its children that
+    it has waited for), in seconds."""
+    fields, tick = stat_fields(pid), os.sysconf("SC_CLK_TCK")
+    return ((int(fields[11]) + int(fields[12])) / tick,
+            (int(fields[13]) + int(fields[14])) / tick)
+
+
+def children_cpu(pid):
+    """{descendant pid: its utime + stime in seconds} of the process `pid`, from /proc."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(stat_fields(entry)[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    found, todo = {}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                try:
+                    found[child] = cpu_seconds(child)[0]
+                except OSError:
+                    continue
+                todo.append(child)
+    return found
+
+
+def machine_busy():
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / tick, sum(ticks[:8]) / tick
+
+
+def load_average():
+    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def wait_for_warm_up(log, timeout=WARM_UP_TIMEOUT):
+    """The server's "warmed up" log line (streamlit_app.py trains the default net as it starts),
+    or None after `timeout` s or a "warm-up failed" line."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines():
+            if " warmed up in " in line:
+                return line.split(" warmed up in ", 1)[1].split(":")[0]
+            if "warm-up failed" in line:
+                return None
+        time.sleep(0.2)
+    return None
+
+
+def spread(values, unit="s"):
+    """n, median, 95th percentile (nearest rank below) and max."""
+    values = sorted(values)
+    if not values:
+        return "none"
+    return (f"n {len(values)}, p50 {statistics.median(values):.2f} {unit}, p95 "
+            f"{values[int(0.95 * (len(values) - 1))]:.2f} {unit}, max {values[-1]:.2f} {unit}")
+
+
+def measure_class(sessions):
+    """--class: one server, `sessions` sessions at once (students and explorers), then the
+    report; 0 when every session finished and none saw an error."""
+    explorers = sessions // 3
+    students = sessions - explorers
+    print(f"== class: {sessions} sessions at once on one server process: {students} students "
+          f"(the book's settings), {explorers} explorers (two settings of their own each); "
+          f"think time {THINK_SECONDS[0]:g}-{THINK_SECONDS[1]:g} s, seed {CLASS_SEED}")
+    configs = [c for pair in explorer_configs(explorers, random.Random(f"{CLASS_SEED} settings"))
+               for c in pair]
+    if configs:
+        estimates = [cost.training_seconds(c) for c in configs]
+        print(f"  explorers' settings: 8 bits, seeds {configs[0].seed}-{configs[-1].seed}, "
+              f"hidden {min(c.hidden for c in configs)}-{max(c.hidden for c in configs)}, "
+              f"iterations {min(c.iterations for c in configs):,}-"
+              f"{max(c.iterations for c in configs):,}; rnn.cost's training estimate "
+              f"{min(estimates):.2f}-{max(estimates):.2f} s each, {sum(estimates):.1f} s in all")
+    load_before = load_average()
+    report = {"line_texts": line_texts(), "finished": [0, 0], "failed": [], "shown": [],
+              "bad": set(), "done": set(), "first_load": [], "answer": [], "switch": [],
+              "trainings": []}
+    process, url, log = start_app(timeout=60)
+    watch = ServerWatch(process.pid)
+    watch.start()
+    try:
+        warmed = wait_for_warm_up(log)
+        if warmed is None:  # no warm-up (an entry without one): the first visitor's load
+            print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s: "
+                  f"loading the default net with one session first")
+            asyncio.run(first_visit(url))
+        rss_ready = watch.memory[-1] if watch.memory else float("nan")
+        load_start, own_start = load_average(), os.times()
+        server_start, children_start = cpu_seconds(process.pid), children_cpu(process.pid)
+        busy_start, started = machine_busy(), time.perf_counter()
+        asyncio.run(class_run(url, sessions, report))
+        wall = time.perf_counter() - started
+        busy_end, server_end = machine_busy(), cpu_seconds(process.pid)
+        own_end, load_after = os.times(), load_average()
+        time.sleep(0.6)  # one more memory sample after the class
+    finally:
+        watch.stop.set()
+        watch.join()
+        stop_app(process)
+    memory = watch.memory
+    children = {pid: seconds - children_start.get(pid, 0.0)
+                for pid, seconds in watch.children.items()}
+    finished = sum(report["finished"])
+    errored = sessions - len(report["done"]) + len(report["bad"] & report["done"])
+    print(f"sessions finished {finished} / {sessions} (students {report['finished'][0]} / "
+          f"{students}, explorers {report['finished'][1]} / {explorers}); sessions with an "
+          f"error {errored} (exception or app error shown {len(report['shown'])}, failed or "
+          f"timed out {len(report['failed'])})")
+    for line in (report["failed"] + report["shown"])[:20]:
+        print("  " + line)
+    print(f"start page load, students (request to script_finished): "
+          f"{spread(report['first_load'])}")
+    print(f"calculator answer (new minuend sent to the \"Net's answer\" metric received): "
+          f"{spread(report['answer'])}")
+    print(f"page switch (rerun request to script_finished): "
+          f"{spread([s for _, s in report['switch']])}")
+    for page in ("calculator", "backprop", "insight"):
+        print(f"  to {page}: {spread([s for p, s in report['switch'] if p == page])}")
+    print_trainings(report["trainings"])
+    print_log(log, warmed)
+    if memory:
+        print(f"server memory (RSS): at start {memory[0]:.0f} MiB (process up), "
+              f"{rss_ready:.0f} MiB (warmed up, class starts), peak {max(memory):.0f} MiB, "
+              f"end {memory[-1]:.0f} MiB")
+    server_cpu = server_end[0] - server_start[0]
+    reaped = server_end[1] - server_start[1]
+    both = server_cpu + sum(children.values())
+    print(f"server CPU over the class (utime + stime from /proc): {both:.1f} s in {wall:.1f} s "
+          f"of wall time = {both / wall:.2f} cores: the server process (all its threads) "
+          f"{server_cpu:.1f} s, its child processes {sum(children.values()):.1f} s "
+          f"({len(children)} seen; reaped ones' cutime + cstime {reaped:.1f} s)")
+    for child, seconds in sorted(children.items()):
+        print(f"  child {child}: {seconds:.1f} s: ...{watch.names.get(child, '?')}")
+    busy, total = busy_end[0] - busy_start[0], busy_end[1] - busy_start[1]
+    client = own_end.user + own_end.system - own_start.user - own_start.system
+    print(f"machine ({os.cpu_count()} cores, /proc/stat): busy {busy:.1f} of {total:.1f} CPU s "
+          f"over the class ({100 * busy / max(total, 1e-9):.0f} %): the server {both:.1f}, "
+          f"this load test's client {client:.1f}, other work "
+          f"{busy - both - client:.1f}")
+    print(f"load average (1/5/15 min): before the server started {load_before}, as the class "
+          f"started {load_start}, after it {load_after}")
+    print(f"wall time of the class {wall:.1f} s (deadline {CLASS_DEADLINE} s)")
+    return 0 if finished == sessions and not errored else 1
+
+
+async def first_visit(url):
+    async with connect(url) as socket:
+        await Session(socket).run()
+
+
+def print_trainings(trainings):
+    split = [run for run in trainings if run["run"] is not None]
+    print(f"trainings by explorers: {len(trainings)}; wait = request to the training's first "
+          f"turn (the queue place cleared, or, never shown, the progress bar drawn), run = first "
+          f"turn to script_finished (training in turns, scoring, the page drawn)")
+    if split:
+        wait, run = [r["wait"] for r in split], [r["run"] for r in split]
+        print(f"  wait p50 {statistics.median(wait):.2f} s, max {max(wait):.2f} s "
+              f"({sum(r['lined_up'] for r in split)} of {len(split)} were shown a queue place "
+              f"first; the app shows a place only after 0.25 s in line, so a shorter wait "
+              f"ends at the bar's drawing: up to 0.25 s short)")
+        print(f"  run  p50 {statistics.median(run):.2f} s, max {max(run):.2f} s (of which a "
+              f"queue place shown between turns: p50 "
+              f"{statistics.median(r['in_line'] for r in split):.2f} s, max "
+              f"{max(r['in_line'] for r in split):.2f} s)")
+    if len(split) < len(trainings):
+        print(f"  no clean split for {len(trainings) - len(split)} (no progress bar seen): "
+              f"total only")
+    if trainings:
+        total = [r["total"] for r in trainings]
+        print(f"  total (request to script_finished) p50 {statistics.median(total):.2f} s, "
+              f"max {max(total):.2f} s; rnn.cost's estimate of the training alone at the book's "
+              f"speed p50 {statistics.median(r['estimate'] for r in trainings):.2f} s")
+
+
+def print_log(log, warmed):
+    """What the server logged: trainings, their time, trainings stopped early, errors."""
+    lines = Path(log).read_text(encoding="utf-8", errors="replace").splitlines()
+    trained = [float(line.split(" trained in ")[1].split(" s")[0]) for line in lines
+               if " trained in " in line]
+    errors = [line for line in lines if any(word in line for word in (
+        "Traceback", " ERROR ", "Exception", "Error:", "error:"))]
+    print(f"server log: {sum(' training TrainConfig(' in line for line in lines)} trainings "
+          f"(the warm-up's included: {'warmed up in ' + warmed if warmed else 'none'}), "
+          f"{len(trained)} "
+          f"'trained in' lines (p50 {statistics.median(trained) if trained else 0:.2f} s, max "
+          f"{max(trained, default=0):.2f} s of training), "
+          f"{sum('stopped early' in line for line in lines)} stopped early, "
+          f"{len(errors)} error lines")
+    for line in errors[:10]:
+        print("  log: " + line[:300])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scripts/loadtest.py")
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--sessions", type=int, default=None,
+                        help=f"sessions at once (2 to 60; default 20, with --class "
+                             f"{CLASS_SESSIONS})")
+    parser.add_argument("--rounds", type=int, default=10,
+                        help="operands each calculator session types (not with --class, whose "
+                             "students type 1 to 3)")
     parser.add_argument("--hostile", action="store_true",
                         help="10 ordinary visitors (5,000-iteration runs, calculators) alone, "
                              "then beside five maximal runs of one browser, a maximal sweep "
@@ -242,10 +775,25 @@ def main(argv=None):
     parser.add_argument("--redis", action="store_true",
                         help="the replicas share trained models through a redis-server started "
                              "on loopback")
+    parser.add_argument("--class", dest="class_mode", action="store_true",
+                        help=f"a teacher shares the link and a class opens it at once: on one "
+                             f"server, 2/3 of the sessions are students (the book's settings: "
+                             f"start page, calculator, a few operands, the backprop or insight "
+                             f"page and back, {THINK_SECONDS[0]:g}-{THINK_SECONDS[1]:g} s of "
+                             f"thought before each action), 1/3 explorers (two settings of "
+                             f"their own, one after the other); reports answer, page switch and "
+                             f"training wait / run times, errors, the server's memory and CPU "
+                             f"and the load average; stops after {CLASS_DEADLINE} s at most")
     args = parser.parse_args(argv)
+    if args.sessions is None:
+        args.sessions = CLASS_SESSIONS if args.class_mode else 20
     sessions, rounds = max(2, min(args.sessions, 60)), max(1, min(args.rounds, 50))
     if args.hostile and (args.servers > 1 or args.redis):
         parser.error("--servers and --redis are for the ordinary mix, not --hostile")
+    if args.class_mode:
+        if args.hostile or args.servers > 1 or args.redis:
+            parser.error("--class runs on one server, without --hostile, --servers or --redis")
+        return measure_class(max(3, sessions))
     if args.servers > 1 or args.redis:
         return measure(sessions, rounds, servers=args.servers, redis=args.redis)
     if args.hostile:
