@@ -209,20 +209,17 @@ def draw_forward(shown):
         ("a_t", trace.inputs[:, 0]), ("b_t", trace.inputs[:, 1]),
         (t("bp_row_borrow"), shown.borrow), (t("bp_row_target"), trace.target),
         ("layer_2", np.round(trace.output, 3)), (t("bp_row_prediction"), trace.prediction)]
-    st.altair_chart(charts.heatmap(np.array([row for _, row in table]), t("bp_table_title"),
-                                   None, t("axis_step"), diverging=False, highlight=step,
-                                   row_labels=[label for label, _ in table], show_values=True),
-                    width="stretch")
+    charts.draw(charts.heatmap(np.array([row for _, row in table]), t("bp_table_title"),
+                               None, t("axis_step"), diverging=False, highlight=step,
+                               row_labels=[label for label, _ in table], show_values=True))
     st.info(t("bp_forward_step", t=step, a=int(trace.inputs[step, 0]),
               b=int(trace.inputs[step, 1]), out=trace.output[step],
               target=int(trace.target[step]), borrow=int(shown.borrow[step])), icon="➡️")
     left, right = st.columns(2)
-    left.altair_chart(charts.heatmap(trace.hidden.T, t("bp_hidden_title"), t("axis_unit"),
-                                     t("axis_state"), diverging=False, highlight=step + 1,
-                                     column_labels=["h₀"] + [f"t={s}" for s in steps]),
-                      width="stretch")
-    right.altair_chart(charts.output_chart(trace.output, trace.target, highlight=step),
-                       width="stretch")
+    charts.draw(charts.heatmap(trace.hidden.T, t("bp_hidden_title"), t("axis_unit"),
+                               t("axis_state"), diverging=False, highlight=step + 1,
+                               column_labels=["h₀"] + [f"t={s}" for s in steps]), left)
+    charts.draw(charts.output_chart(trace.output, trace.target, highlight=step), right)
 
 
 def draw_backward(shown):
@@ -233,27 +230,25 @@ def draw_backward(shown):
     back_step = st.select_slider(t("bp_step_backward"), steps[::-1], value=bits - 1,
                                  key=scoped("bp_step_backward", bits), persist_state="session")
     left, right = st.columns(2)
-    left.altair_chart(charts.step_bars(back.output_delta, t("bp_output_delta_title"),
-                                       "layer_2_delta", highlight=back_step), width="stretch")
-    right.altair_chart(charts.step_bars(shown.hidden_delta_norm, t("bp_norm_title"),
-                                        t("axis_norm"), highlight=back_step), width="stretch")
-    st.altair_chart(charts.heatmap(back.hidden_delta.T, t("bp_hidden_delta_title"),
-                                   t("axis_unit"), t("axis_step"), highlight=back_step),
-                    width="stretch")
+    charts.draw(charts.step_bars(back.output_delta, t("bp_output_delta_title"),
+                                 "layer_2_delta", highlight=back_step), left)
+    charts.draw(charts.step_bars(shown.hidden_delta_norm, t("bp_norm_title"),
+                                 t("axis_norm"), highlight=back_step), right)
+    charts.draw(charts.heatmap(back.hidden_delta.T, t("bp_hidden_delta_title"),
+                               t("axis_unit"), t("axis_step"), highlight=back_step))
     st.markdown(t("bp_parts_text", t=back_step))
     parts = np.stack([back.from_future[back_step], back.from_output[back_step],
                       back.from_future[back_step] + back.from_output[back_step]])
-    st.altair_chart(charts.heatmap(parts, t("bp_parts_title", t=back_step), None,
-                                   t("axis_unit"), row_labels=[t("bp_part_future"),
-                                                               t("bp_part_output"),
-                                                               t("bp_part_sum")]),
-                    width="stretch")
-    st.altair_chart(charts.heatmap(back.slope[back_step][None], t("bp_slope_title"), None,
-                                   t("axis_unit"), diverging=False, domain=(0, 0.25),
-                                   row_labels=[t("bp_part_slope")]), width="stretch")
-    st.altair_chart(charts.heatmap(back.hidden_delta[back_step][None],
-                                   t("bp_delta_title", t=back_step), None, t("axis_unit"),
-                                   row_labels=["layer_1_delta"]), width="stretch")
+    charts.draw(charts.heatmap(parts, t("bp_parts_title", t=back_step), None,
+                               t("axis_unit"), row_labels=[t("bp_part_future"),
+                                                           t("bp_part_output"),
+                                                           t("bp_part_sum")]))
+    charts.draw(charts.heatmap(back.slope[back_step][None], t("bp_slope_title"), None,
+                               t("axis_unit"), diverging=False, domain=(0, 0.25),
+                               row_labels=[t("bp_part_slope")]))
+    charts.draw(charts.heatmap(back.hidden_delta[back_step][None],
+                               t("bp_delta_title", t=back_step), None, t("axis_unit"),
+                               row_labels=["layer_1_delta"]))
     ratio = shown.hidden_delta_norm[0] / max(shown.hidden_delta_norm[-1], 1e-300)
     st.caption(t("bp_norm_caption", first=shown.hidden_delta_norm[0],
                  last=shown.hidden_delta_norm[-1], ratio=ratio))
@@ -263,12 +258,12 @@ def draw_updates(shown, alpha):
     back = shown.back
     st.header(t("bp_updates"))
     st.markdown(t("bp_updates_text", alpha=alpha))
-    st.altair_chart(charts.heatmap(back.synapse_h_update, "synapse_h_update (H × H)",
-                                   t("axis_from_unit"), t("axis_to_unit")), width="stretch")
-    st.altair_chart(charts.heatmap(back.synapse_0_update, "synapse_0_update (2 × H)", None,
-                                   t("axis_unit"), row_labels=["a", "b"]), width="stretch")
-    st.altair_chart(charts.heatmap(back.synapse_1_update.T, t("bp_synapse_1_title"), None,
-                                   t("axis_unit"), row_labels=["→ out"]), width="stretch")
+    charts.draw(charts.heatmap(back.synapse_h_update, "synapse_h_update (H × H)",
+                               t("axis_from_unit"), t("axis_to_unit")))
+    charts.draw(charts.heatmap(back.synapse_0_update, "synapse_0_update (2 × H)", None,
+                               t("axis_unit"), row_labels=["a", "b"]))
+    charts.draw(charts.heatmap(back.synapse_1_update.T, t("bp_synapse_1_title"), None,
+                               t("axis_unit"), row_labels=["→ out"]))
     columns = st.columns(3)
     columns[0].metric(t("bp_error_before"), f"{shown.error_before:.4f}")
     columns[1].metric(t("bp_error_after", alpha=alpha), f"{shown.error_after:.4f}",

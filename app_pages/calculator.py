@@ -107,9 +107,8 @@ def draw_answer(params, a, b, width, train_bits):
             (t("row_net"), msb_first(predicted))]
     for start in range(0, width, GRID_BITS):  # most significant slice first
         part = slice(start, start + GRID_BITS)
-        st.altair_chart(charts.bits_chart([(label, bits[part]) for label, bits in rows],
-                                          msb_first(wrong)[part], width - 1 - start),
-                        width="stretch")
+        charts.draw(charts.bits_chart([(label, bits[part]) for label, bits in rows],
+                                      msb_first(wrong)[part], width - 1 - start))
     st.caption(t("calc_bits_text", width=width, wrong=int(wrong.sum())))
     figures = [(t("calc_net_answer"), f"{net_value:,}"), (t("calc_true_answer"), f"{a - b:,}"),
                (t("calc_wrong_bits"), f"{int(wrong.sum())}")]

@@ -32,7 +32,8 @@ def draw_map(model):
         found = model.analysed("map", lambda turn: analysis.correctness_map(params, bits))
         pairs = 2 ** (bits - 1) * (2**bits + 1)
         with left:
-            charts.show(charts.correctness_map_chart(found.exact, bits),
+            charts.show(charts.kept(model, "map", lambda: charts.correctness_map_chart(
+                found.exact, bits)),
                         t("chart_map_text", pairs=pairs, wrong=found.wrong_pairs))
         with right:
             st.metric(t("in_wrong_pairs"), f"{found.wrong_pairs:,} / {pairs:,}")
@@ -51,13 +52,15 @@ def draw_map(model):
                                 lambda turn: analysis.sampled_map(params, bits))
         wrong = int((~found.right).sum())
         with left:
-            charts.show(charts.sampled_map_chart(found.a, found.b, found.right, bits),
+            charts.show(charts.kept(model, "sampled_map", lambda: charts.sampled_map_chart(
+                found.a, found.b, found.right, bits)),
                         t("chart_sample_map_text", count=len(found.right), wrong=wrong))
         right.metric(t("in_wrong_sample"), f"{wrong:,} / {len(found.right):,}")
     worst = int(np.argmin(found.per_bit))
     with right:
-        charts.show(charts.bars(list(range(bits)), found.per_bit, t("in_per_bit_title"),
-                                t("axis_bit"), t("axis_accuracy"), percent=True, domain=(0, 1)),
+        charts.show(charts.kept(model, "per_bit", lambda: charts.bars(
+            list(range(bits)), found.per_bit, t("in_per_bit_title"), t("axis_bit"),
+            t("axis_accuracy"), percent=True, domain=(0, 1))),
                     t("chart_per_bit_text", bit=worst, share=float(found.per_bit[worst])))
 
 
@@ -68,10 +71,10 @@ def draw_lengths(model):
         model.params, LENGTH_WIDTHS))
     ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
             "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
-    charts.show(charts.bars([f"{w}" for w in LENGTH_WIDTHS], [lengths[w] for w in LENGTH_WIDTHS],
-                            t("in_length_title", bits=bits), t("in_width"), t("axis_accuracy"),
-                            percent=True, domain=(0, 1),
-                            text=[f"{lengths[w]:.0%}" for w in LENGTH_WIDTHS]),
+    charts.show(charts.kept(model, "lengths", lambda: charts.bars(
+        [f"{w}" for w in LENGTH_WIDTHS], [lengths[w] for w in LENGTH_WIDTHS],
+        t("in_length_title", bits=bits), t("in_width"), t("axis_accuracy"), percent=True,
+        domain=(0, 1), text=[f"{lengths[w]:.0%}" for w in LENGTH_WIDTHS])),
                 t("chart_length_text", **ends))
     st.markdown(t(length_verdict(lengths), **ends))
 
@@ -101,9 +104,9 @@ def draw_neuron(model):
     left, right = st.columns(2)
     r = float(correlation[best])
     with left:
-        charts.show(charts.bars(list(range(config.hidden)), correlation,
-                                t("in_correlation_title"), t("axis_unit"), t("in_correlation"),
-                                highlight=best, domain=(-1, 1)),
+        charts.show(charts.kept(model, "correlation", lambda: charts.bars(
+            list(range(config.hidden)), correlation, t("in_correlation_title"), t("axis_unit"),
+            t("in_correlation"), highlight=best, domain=(-1, 1))),
                     t("chart_correlation_text", count=config.hidden, unit=best, r=r))
     top = 2**bits - 1
     with right:
@@ -122,9 +125,9 @@ def draw_neuron(model):
     ablated = model.analysed("ablation", lambda turn: analysis.ablation(params, bits, turn))
     full = model.curve.final.accuracy
     weakest = int(ablated.argmin())
-    charts.show(charts.bars(list(range(config.hidden)), ablated, t("in_ablation_title"),
-                            t("axis_unit"), t("axis_accuracy"), highlight=weakest, percent=True,
-                            domain=(0, 1), baseline=full),
+    charts.show(charts.kept(model, "ablation", lambda: charts.bars(
+        list(range(config.hidden)), ablated, t("in_ablation_title"), t("axis_unit"),
+        t("axis_accuracy"), highlight=weakest, percent=True, domain=(0, 1), baseline=full)),
                 t("in_ablation_text", unit=weakest, accuracy=ablated.min(), full=full)
                 if ablated.min() < full else t("in_ablation_none", full=full))
 
@@ -132,7 +135,8 @@ def draw_neuron(model):
 def draw_time(model):
     curve = model.curve
     st.header(t("in_time"))
-    charts.show(charts.accuracy_chart(curve.iterations, curve.accuracy, curve.first_perfect),
+    charts.show(charts.kept(model, "accuracy", lambda: charts.accuracy_chart(
+        curve.iterations, curve.accuracy, curve.first_perfect)),
                 t("chart_accuracy_text", first=float(curve.accuracy[0]),
                   last=float(curve.final.accuracy),
                   when=t("chart_accuracy_when", iteration=curve.first_perfect)

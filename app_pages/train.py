@@ -47,11 +47,12 @@ def render(model):
     with left:
         errors = result.errors
         tenth = max(1, len(errors) // 10)
-        charts.show(charts.error_chart(errors), t(
+        charts.show(charts.kept(model, "error", lambda: charts.error_chart(errors)), t(
             "chart_error_text", iterations=len(errors), first=float(errors[:tenth].mean())
             if len(errors) else 0.0, last=float(errors[-tenth:].mean()) if len(errors) else 0.0))
     with right:
-        charts.show(charts.accuracy_chart(curve.iterations, curve.accuracy, curve.first_perfect),
+        charts.show(charts.kept(model, "accuracy", lambda: charts.accuracy_chart(
+                        curve.iterations, curve.accuracy, curve.first_perfect)),
                     t("chart_accuracy_text", first=float(curve.accuracy[0]),
                       last=float(curve.final.accuracy), when=t("chart_accuracy_when",
                                                                iteration=curve.first_perfect)

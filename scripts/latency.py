@@ -9,16 +9,24 @@ reference app, written to a temporary directory at run time, is what any Streaml
 pages from st.navigation, one small Altair chart on each, and on page two a number input whose
 value a metric echoes. Each figure is the median of the repeats (min-max in brackets).
 
-(i)   first load: from page.goto on a server process started just before (so this app trains its
-      default model on that load) to the first Altair chart drawn, and to the page complete (all
-      its charts drawn, script run finished). This app's first chart is the live training chart.
+(i)   first load: from page.goto to the first Altair chart drawn, and to the page complete (all
+      its charts drawn, script run finished), on a server process started just before: "just
+      started" goes to the page as soon as the server answers its health check (this app is then
+      still warming up: training its default model, see streamlit_app.py, which the visit waits
+      for); "ready" goes once the server has finished starting (this app: its log says "warmed
+      up"; both: one more second of idle), as the first visitor of the day finds it.
 (ii)  page switch, model already trained: from the click on the sidebar link to the target page's
       first chart (this app: the calculator's bits chart) drawn and the script run finished.
 (iii) answer: from pressing Enter in a number input (this app: the calculator's a) to the metric
       showing the new value (this app: "Net's answer").
+(iv)  this app only: from a change of the seed slider (a configuration not trained yet) to the
+      new model's first chart (the live error chart beside its progress bar) and to the page
+      complete, next to the training time the server logged for it ("trained in ... s").
 """
 import argparse
+import math
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -116,12 +124,28 @@ def until(page, js, arg=None):
     return time.perf_counter()
 
 
+LIVE_CHART_JS = f"""() => {{
+    const block = document.querySelector("[data-testid='stProgress']")
+        ?.closest("[data-testid='stVerticalBlock']");
+    return !!block && [...block.querySelectorAll("[data-testid='stVegaLiteChart']")]
+        .some({DRAWN}); }}"""
+READY_LINE = "warmed up in"  # this app's log line when its start-up work is done
+
+
 @contextmanager
-def serve(cwd):
-    """The app in `cwd` served (start_app) while inside; on an error, the end of its log."""
+def serve(cwd, ready=False):
+    """The app in `cwd` served (start_app) while inside: (URL, path of its log); `ready`: once
+    its start-up work is done. On an error, the end of its log."""
     process, url, log = start_app(APP, cwd)
     try:
-        yield url
+        if ready:
+            deadline = time.monotonic() + 120
+            while cwd == REPO and READY_LINE not in Path(log).read_text(errors="replace"):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the app did not finish warming up in 120 s")
+                time.sleep(0.05)
+            time.sleep(1.0)
+        yield url, log
     except BaseException:
         print(f"--- end of the server log ({cwd}):\n{log_tail(log)}", file=sys.stderr)
         raise
@@ -130,9 +154,9 @@ def serve(cwd):
         Path(log).unlink(missing_ok=True)
 
 
-def first_load(browser, cwd, name):
+def first_load(browser, cwd, name, ready=False):
     """Fresh server; seconds from goto to the first chart drawn and to the page complete."""
-    with serve(cwd) as url:
+    with serve(cwd, ready) as (url, _):
         page = new_page(browser)
         started = time.perf_counter()
         page.goto(url, wait_until="commit")
@@ -177,6 +201,29 @@ def answers(browser, url, name, repeats):
     return times
 
 
+def slider_change(browser, url, log, seed):
+    """Seconds from the seed slider's change (seed - 1 to `seed`, a configuration not trained
+    yet) to the new model's first chart and to the page complete; the training time the server
+    logged for it."""
+    page = new_page(browser)
+    page.goto(f"{url}/?seed={seed - 1}")
+    wait_for_script(page, TIMEOUT)
+    until(page, COMPLETE_JS, APPS["app"]["charts"])
+    slider = page.locator(".st-key-seed input[type='range']")
+    slider.focus()
+    started = time.perf_counter()
+    slider.press("ArrowRight")
+    first = until(page, LIVE_CHART_JS)
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stApp']\")"
+                           ".dataset.testScriptState === 'running'", timeout=TIMEOUT)
+    complete = until(page, COMPLETE_JS, APPS["app"]["charts"])
+    page.context.close()
+    config = f"TrainConfig(seed={seed}, bits=8, hidden=16, alpha=0.9, iterations=10000, "
+    trained = re.search(rf"trained in ([0-9.]+) s: {re.escape(config)}",
+                        Path(log).read_text(errors="replace"))
+    return first - started, complete - started, float(trained.group(1)) if trained else math.nan
+
+
 def summary(values):
     return f"{statistics.median(values):6.2f} s [{min(values):.2f}-{max(values):.2f}]"
 
@@ -197,25 +244,32 @@ def main():
         browser = launch_chromium(playwright)
         results = {name: {} for name in APPS}
         for run in range(repeats):  # alternate, so both see the same machine load
-            for name in APPS:
-                first, complete = first_load(browser, folders[name], name)
-                results[name].setdefault("first", []).append(first)
-                results[name].setdefault("complete", []).append(complete)
-                print(f"first load {run + 1}/{repeats} {name:9}: first chart {first:.2f} s, "
-                      f"complete {complete:.2f} s", flush=True)
+            for ready in (False, True):
+                for name in APPS:
+                    first, complete = first_load(browser, folders[name], name, ready)
+                    kind = "ready" if ready else "started"
+                    results[name].setdefault(f"first_{kind}", []).append(first)
+                    results[name].setdefault(f"complete_{kind}", []).append(complete)
+                    print(f"first load ({kind:7}) {run + 1}/{repeats} {name:9}: first chart "
+                          f"{first:.2f} s, complete {complete:.2f} s", flush=True)
         for name in APPS:
-            with serve(folders[name]) as url:
-                warm = new_page(browser)  # trains the default model, outside the timings
+            with serve(folders[name], ready=True) as (url, log):
+                warm = new_page(browser)  # loads the default model, outside the timings
                 warm.goto(url)
                 until(warm, COMPLETE_JS, APPS[name]["charts"])
                 warm.context.close()
                 results[name]["switch"] = [page_switch(browser, url, name) for _ in range(repeats)]
                 results[name]["answer"] = answers(browser, url, name, repeats)
+                if name == "app":
+                    changes = [slider_change(browser, url, log, seed)
+                               for seed in range(101, 101 + 2 * repeats, 2)]
             print(f"switch and answers measured: {name}", flush=True)
         browser.close()
 
-    rows = [("(i) first load: first chart drawn", "first"),
-            ("(i) first load: page complete", "complete"),
+    rows = [("(i) just started: first chart drawn", "first_started"),
+            ("(i) just started: page complete", "complete_started"),
+            ("(i) ready: first chart drawn", "first_ready"),
+            ("(i) ready: page complete", "complete_ready"),
             ("(ii) page switch, trained model", "switch"),
             ("(iii) answer after Enter", "answer")]
     print(f"\nmedian of {repeats} (min-max); Chromium headless, {VIEWPORT['width']}x"
@@ -226,6 +280,10 @@ def main():
         ours, theirs = results["app"][key], results["reference"][key]
         ratio = statistics.median(ours) / statistics.median(theirs)
         print(f"{label:36} {summary(ours):>24} {summary(theirs):>24} {ratio:5.1f}x")
+    first, complete, trained = zip(*changes)
+    print(f"{'(iv) seed change: new first chart':36} {summary(first):>24} {'-':>24}")
+    print(f"{'(iv) seed change: page complete':36} {summary(complete):>24} {'-':>24}")
+    print(f"{'(iv)   of which training (server log)':36} {summary(trained):>24} {'-':>24}")
 
 
 if __name__ == "__main__":

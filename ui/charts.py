@@ -1,19 +1,23 @@
-"""Every Altair chart of the app, so they all look alike, and `show`, which draws one with its
-text alternative. The builders make no Streamlit calls.
+"""Every Altair chart of the app, so they all look alike; `draw`, which draws one, and `show`,
+which draws one with its text alternative. The builders make no Streamlit calls.
 
 One palette, safe for colour-blind eyes: blue against orange, never red against green; and
 colour is never the only sign of right and wrong, which also carry the marks ✓ and ✗.
 """
+import functools
 import html
 import importlib
+import json
 import math
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd  # Altair builds a chart ~40x faster from a DataFrame than from dicts
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
-from ui.i18n import t
+from ui.i18n import language, t
 
 MAX_POINTS = 2_000  # points per curve sent to the browser
 RIGHT, WRONG = "#1f6fb2", "#d95f02"  # blue, orange (strong): lines, bars, marks
@@ -26,10 +30,75 @@ RIGHT_MARK, WRONG_MARK = "✓", "✗"
 PADDING = {"top": 6, "left": 6, "right": 4, "bottom": 4}
 
 
+# The charts are sent by `spec` and `draw`, never by st.altair_chart, which changes Altair's
+# global data transformer while it converts a chart: so the app's own conversions, outside
+# Streamlit's lock, never meet a transformer of Streamlit's. Charts of weights can have more rows
+# than Altair's default limit of 5,000 (a 256-unit net's H x H updates).
+alt.data_transformers.disable_max_rows()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A chart as Streamlit sends it: its Vega-Lite specification as JSON text, less its data,
+    and the data sets apart, as Arrow IPC bytes (how Streamlit ships chart data)."""
+    text: str
+    datasets: dict  # name -> bytes
+
+
+def spec(chart):
+    """`chart` made ready to send. Made here, not by st.altair_chart, which converts a chart
+    anew on every rerun of every session, validating it against Vega-Lite's schema under a lock
+    they all share: a Spec can be kept with a model and drawn again at almost no cost
+    (tests/app/test_charts.py validates what every page sends)."""
+    vega_lite = chart.to_dict(validate=False)
+    view = vega_lite.get("config", {}).get("view", {})
+    for size in ("continuousWidth", "continuousHeight"):  # Altair's default theme; Streamlit
+        view.pop(size, None)  # draws charts with none
+    if "config" in vega_lite and not view:
+        vega_lite["config"].pop("view", None)
+        if not vega_lite["config"]:
+            del vega_lite["config"]
+    datasets = {name: convert_anything_to_arrow_bytes(table(rows))
+                for name, rows in vega_lite.pop("datasets", {}).items()}
+    return Spec(json.dumps(vega_lite), datasets)
+
+
+ROWS = "rows"  # the name of the data set of a chart made from a layout (laid_out)
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(build, key, language):
+    return spec(build(alt.NamedData(ROWS), *key))
+
+
+def laid_out(build, key, values):
+    """The Spec of the chart `build(data, *key)` drawn over the rows `values`: for a chart whose
+    rows change with every problem while its layout (axes, marks, titles) depends only on `key`
+    and the language. The layout is made once per process, key and language; the rows are sent
+    as Arrow each time."""
+    layout = _layout(build, key, language())
+    return Spec(layout.text, {**layout.datasets, ROWS: convert_anything_to_arrow_bytes(
+        table(values))})
+
+
+def kept(model, name, build):
+    """The Spec of the chart that `build()` makes from `model` alone (no visitor's input), made
+    once per model and language and kept with the model (ui.models.Model.memo)."""
+    return model.memo(("chart", name, language()), lambda: spec(build()))
+
+
+def draw(chart, place=None):
+    """Draw `chart` (an Altair chart, or its `spec`) across `place` (default: the page)."""
+    made = chart if isinstance(chart, Spec) else spec(chart)
+    (place or st).vega_lite_chart({**json.loads(made.text), "datasets": dict(made.datasets)},
+                                  width="stretch")
+
+
 def show(chart, text):
-    """Draw `chart` across the page with `text`, one sentence made from its data that says what
-    it shows and its key number: what a reader who cannot see the chart is told."""
-    st.altair_chart(chart, width="stretch")
+    """Draw `chart` (an Altair chart, or its `spec`) across the page with `text`, one sentence
+    made from its data that says what it shows and its key number: what a reader who cannot see
+    the chart is told."""
+    draw(chart)
     st.caption(text)
 
 
@@ -38,7 +107,7 @@ def warm_up():
     for what the first chart of a process costs (Altair compiles its schema's validator; Arrow,
     how Streamlit sends chart data, is imported): about 0.1 s here."""
     importlib.import_module("pyarrow")  # Streamlit imports it on its first chart
-    alt.Chart(table([{"x": 0.0}])).mark_line().encode(x="x:Q").to_dict()
+    alt.Chart(table([{"x": 0.0}])).mark_line().encode(x="x:Q").to_dict()  # as the tests do
 
 
 def table(records):
@@ -127,7 +196,8 @@ def bits_chart(rows, wrong, first_bit=None):
     """A grid of bits, most significant on the left. rows: [(label, bits msb first)], wrong: bool
     per column (msb first): the last row's (the net's) wrong bits are marked ✗ besides their
     colour.
-    `first_bit` is the number of the leftmost bit (default: the grid is the whole number)."""
+    `first_bit` is the number of the leftmost bit (default: the grid is the whole number).
+    A Spec (laid_out), the layout kept per width and number of rows."""
     width = len(rows[0][1])
     first_bit = width - 1 if first_bit is None else first_bit
     values = []
@@ -138,7 +208,11 @@ def bits_chart(rows, wrong, first_bit=None):
             mark = WRONG_MARK if state == "wrong" else ""  # a wrong bit is marked, not only coloured
             values.append({"row": label, "order": order, "bit": first_bit - column,
                            "value": int(bit), "state": state, "text": f"{int(bit)}{mark}"})
-    base = alt.Chart(table(values)).encode(
+    return laid_out(_bits_layout, (width, len(rows)), values)
+
+
+def _bits_layout(data, width, count):
+    base = alt.Chart(data).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)),
         alt.Y("row:N", title=None, sort=alt.EncodingSortField("order"),
               axis=alt.Axis(labelLimit=120)))
@@ -147,17 +221,22 @@ def bits_chart(rows, wrong, first_bit=None):
             domain=["plain", "right", "wrong"], range=[PLAIN, RIGHT_LIGHT, WRONG_LIGHT])))
     text = base.mark_text(fontSize=14 if width <= 8 else 12, fontWeight="bold").encode(
         text="text:N")
-    return (cells + text).properties(padding=PADDING, height=30 * len(rows) + 40)
+    return (cells + text).properties(padding=PADDING, height=30 * count + 40)
 
 
 def probability_chart(proba_msb_first, truth_msb_first):
-    """The net's probability that each bit is 1, most significant bit on the left."""
+    """The net's probability that each bit is 1, most significant bit on the left. A Spec
+    (laid_out), the layout kept."""
     width = len(proba_msb_first)
     values = [{"bit": width - 1 - column, "p": float(p), "truth": int(y),
                "state": "right" if (p > 0.5) == bool(y) else "wrong",
                "mark": "" if (p > 0.5) == bool(y) else WRONG_MARK}
               for column, (p, y) in enumerate(zip(proba_msb_first, truth_msb_first))]
-    base = alt.Chart(table(values)).encode(
+    return laid_out(_probability_layout, (), values)
+
+
+def _probability_layout(data):
+    base = alt.Chart(data).encode(
         alt.X("bit:O", title=t("axis_bit"), sort="descending", axis=alt.Axis(labelAngle=0)))
     bars = base.mark_bar().encode(
         alt.Y("p:Q", title=t("axis_probability"), scale=alt.Scale(domain=[0, 1.12]),

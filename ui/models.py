@@ -1,6 +1,7 @@
 """The trained models: each configuration is trained once per server process, whoever asks for it
 first, live (a progress bar and the error curve as it falls), then summarised for the pages."""
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -30,6 +31,8 @@ class Model:
     # None for uploaded weights, which the pages that take them (calculator, backprop) do not score
     extras: dict = field(default_factory=dict)  # analyses computed on demand, see analysed()
     uploaded: bool = False  # the visitor's own weights, not a run of the sidebar's settings
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _computing: dict = field(default_factory=dict, repr=False, compare=False)  # key -> Lock
 
     @property
     def params(self):
@@ -41,11 +44,29 @@ class Model:
 
     def analysed(self, key, compute):
         """An analysis of this net that a page shows, computed once per model, in turns of the
-        work queue: `compute(next_turn)` may call `next_turn()` between chunks of its work."""
+        work queue: `compute(next_turn)` may call `next_turn()` between chunks of its work. A
+        session that asks while another computes it waits for that one (a class opening the
+        same page at once computes it once)."""
+        if key in self.extras:
+            return self.extras[key]
+        with self._lock:
+            lock = self._computing.setdefault(key, threading.Lock())
+        status = st.empty()  # the place in the queue, while waiting for a turn
+        while not lock.acquire(timeout=0.2):  # another session computes it
+            status.empty()  # a Streamlit call: a rerun of this session stops the wait here
+        try:
+            if key not in self.extras:
+                with queue.job(queue.PlaceShown(status)) as job:
+                    self.extras[key] = compute(job.next_turn)
+        finally:
+            lock.release()
+        return self.extras[key]
+
+    def memo(self, key, build):
+        """Something drawn from this net that costs time to build and no turn of the work queue
+        (a chart's specification), built once per model and `key`: `build()`."""
         if key not in self.extras:
-            status = st.empty()  # the place in the queue, while waiting for a turn
-            with queue.job(queue.PlaceShown(status)) as job:
-                self.extras[key] = compute(job.next_turn)
+            self.extras[key] = build()
         return self.extras[key]
 
 
@@ -143,8 +164,8 @@ def _run_live(training, job, bar, chart):
             done = training.iteration
             bar.progress(done / max(1, config.iterations),
                          text=t("training_progress", done=done, total=config.iterations))
-            chart.altair_chart(charts.error_chart(training.errors, height=220,
-                                                  max_points=LIVE_POINTS), width="stretch")
+            charts.draw(charts.error_chart(training.errors, height=220, max_points=LIVE_POINTS),
+                        chart)
             last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
         job.next_turn()
     if training.status == "diverged":

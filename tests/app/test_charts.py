@@ -1,5 +1,11 @@
-"""Chart layout rules that a screenshot found broken."""
+"""Chart layout rules that a screenshot found broken, and the specifications the app sends."""
+import json
+
 import numpy as np
+import pyarrow as pa
+import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
 
 from ui import charts
 
@@ -29,3 +35,43 @@ def test_many_bars_write_their_texts_upright_with_headroom():
                       domain=(0, 3000)).to_dict()
     assert "angle" not in few["layer"][1]["mark"]
     assert few["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 3000]
+
+
+def test_every_chart_the_pages_send_is_valid_vega_lite(open_page):
+    """The app sends charts as specifications it made without Altair's validation (charts.spec);
+    every one the four pages send (the backprop experts' section open, the calculator at 40
+    bits) passes Vega-Lite's schema, as Altair's own check would have it. And the check can
+    fail: a broken mark is refused."""
+    schema = load_schema()
+    sent = []
+    for url_path in ("", "calculator", "backprop", "insight"):
+        at = open_page(url_path)
+        if url_path == "backprop":
+            at.session_state["bp_expert"] = True
+            at.run()
+        if url_path == "calculator":
+            at.session_state["calc_wide"] = True
+            at.run()
+        assert not at.exception
+        sent += [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    assert len(sent) >= 15
+    for spec in sent:
+        validate_jsonschema(spec, schema)
+    broken = {**sent[0], "mark": "nonsense"}
+    with pytest.raises(Exception):
+        validate_jsonschema(broken, schema)
+
+
+def test_a_spec_is_what_altair_makes_without_its_default_view_size():
+    """charts.spec is Altair's own specification of the chart, less the default theme's view
+    size (Streamlit does not draw with it either), its data sets as Arrow holding the same
+    rows."""
+    chart = charts.error_chart(np.linspace(1, 0, 50))
+    made = charts.spec(chart)
+    altair = chart.to_dict()
+    altair.pop("config")
+    rows = altair.pop("datasets")
+    assert json.loads(made.text) == json.loads(json.dumps(altair))
+    assert made.datasets.keys() == rows.keys()
+    for name, data in made.datasets.items():
+        assert pa.ipc.open_stream(data).read_all().to_pylist() == rows[name]
