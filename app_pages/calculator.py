@@ -131,12 +131,15 @@ def draw_answer(params, a, b, width, train_bits):
     charts.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
                 t("calc_probability_text", sure=int((np.abs(proba - 0.5) > 0.4).sum()),
                   width=width))
-    with st.expander(t("calc_probabilities")):
-        st.dataframe([{t("axis_bit"): int(i), t("axis_probability"): round(float(p), 6),
-                       t("row_net"): int(n), t("row_true"): int(y)}
-                      for i, p, n, y in zip(range(width - 1, -1, -1), msb_first(proba),
-                                            msb_first(predicted), msb_first(expected))],
-                     hide_index=True)
+    with st.expander(t("calc_probabilities"), key="calc_table", on_change="rerun",
+                     expanded=st.session_state.get("calc_table_open", False)) as listing:
+        st.session_state["calc_table_open"] = listing.open  # kept across a page switch
+        if listing.open:  # drawn only when opened
+            st.dataframe([{t("axis_bit"): int(i), t("axis_probability"): round(float(p), 6),
+                           t("row_net"): int(n), t("row_true"): int(y)}
+                          for i, p, n, y in zip(range(width - 1, -1, -1), msb_first(proba),
+                                                msb_first(predicted), msb_first(expected))],
+                         hide_index=True)
 
 
 def draw_random_problems(params, width):

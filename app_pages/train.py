@@ -96,7 +96,11 @@ def apply(changes):
 def draw_starting_points():
     """Named starting points, each a button that sets the sidebar and a link to share (a new
     visit with those settings, in this language)."""
-    with st.expander(t("start_title"), expanded=False):
+    with st.expander(t("start_title"), key="start_points", on_change="rerun",
+                     expanded=st.session_state.get("start_points_open", False)) as points:
+        st.session_state["start_points_open"] = points.open  # kept across a page switch
+        if not points.open:  # drawn only when opened
+            return
         st.caption(t("start_caption"))
         for key, settings, page in STARTING_POINTS:
             left, right = st.columns([2, 3])

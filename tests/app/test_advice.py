@@ -73,8 +73,12 @@ def test_the_page_offers_the_advice_and_its_button_applies_it(app):
 
 
 def test_starting_points_set_the_sidebar_and_give_a_link(app):
-    """A starting point's button sets its settings; its link carries them and the language."""
+    """The starting points are drawn only when their section is opened; then a starting point's
+    button sets its settings and its link carries them and the language."""
     at = app({"lang": "en"}).run()
+    assert not [b for b in at.button if (b.key or "").startswith("start_")]  # folded: not drawn
+    at.session_state["start_points"] = True  # the visitor opens the section
+    at.run()
     at.button(key="start_start_few_units").click().run()
     assert at.sidebar.slider(key="hidden").value == 2
     text = " ".join(m.value for m in at.markdown)

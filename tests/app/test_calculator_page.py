@@ -63,6 +63,19 @@ def test_default_problem(calc):
         assert at.success[0].value == "Exactly right: 200 − 57 = 143"
 
 
+def test_the_probability_table_is_drawn_when_opened(calc):
+    """Folded, the table of each bit's probability is not drawn; opened, it lists the book's
+    equations' output for 200 − 57, highest bit first."""
+    at = calc()
+    assert len(at.dataframe) == 0
+    at.session_state["calc_table"] = True  # the visitor opens the section
+    at.run()
+    run, _ = replayed(book_params(), 200, 57, 8)
+    shown = at.dataframe[0].value
+    assert list(shown["bit"]) == list(range(7, -1, -1))
+    assert np.allclose(shown["probability of 1"], list(reversed(run["output"])), atol=1e-6)
+
+
 def test_narrow_widths_get_a_scaled_default_problem(calc):
     """At 4 bits the default problem is 200 − 57 scaled down, 12 − 3 (borrows included), not
     both operands clamped to 15."""
