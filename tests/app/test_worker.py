@@ -1,0 +1,296 @@
+"""The worker process (ui.worker): trainings, their curves and sweeps computed there give the very
+numbers of the same computing in this process, runs are forgotten when they end or stop, and a
+worker that dies or cannot start means computing here, unseen by the visitor."""
+import logging
+import os
+import signal
+import sys
+import types
+from collections import OrderedDict
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+
+from rnn import TrainConfig, train
+from rnn.curve import accuracy_curve
+from rnn.sweep import run_sweep as sweep_here
+from ui import worker
+from ui.worker import LiveTraining, Worker, run_sweep
+
+CONFIG = TrainConfig(seed=5, hidden=8, iterations=3_000)
+CHUNK = 400  # iterations per turn in these tests
+
+
+@pytest.fixture
+def pool():
+    """Workers of the test's own (Worker()), stopped after it."""
+    made = []
+
+    def make():
+        made.append(Worker())
+        return made[-1]
+    yield make
+    for one in made:
+        one.stop()
+
+
+@contextmanager
+def logged():
+    """What ui.worker logs meanwhile (Streamlit's loggers do not propagate to the root)."""
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    log = logging.getLogger("ui.worker")
+    log.addHandler(handler)
+    try:
+        yield lines
+    finally:
+        log.removeHandler(handler)
+
+
+def runs_held(one):
+    return one.request({"op": "runs"})[0]["runs"]
+
+
+def assert_same_run(got, want):
+    """Two TrainResults, bit for bit."""
+    assert got.config == want.config and got.status == want.status
+    for name, value in want.params.as_dict().items():
+        assert np.array_equal(getattr(got.params, name), value), name
+    assert np.array_equal(got.errors, want.errors)
+    assert np.array_equal(got.snapshot_iterations, want.snapshot_iterations)
+    for mine, theirs in zip(got.snapshots, want.snapshots, strict=True):
+        assert all(np.array_equal(getattr(mine, n), v) for n, v in theirs.as_dict().items())
+    assert [(e.iteration, e.overall_error, e.a, e.b) for e in got.log] == \
+        [(e.iteration, e.overall_error, e.a, e.b) for e in want.log]
+    assert all(np.array_equal(g.prediction, w.prediction) and np.array_equal(g.target, w.target)
+               for g, w in zip(got.log, want.log, strict=True))
+
+
+def assert_same_curve(got, want):
+    assert np.array_equal(got.iterations, want.iterations)
+    assert np.array_equal(got.accuracy, want.accuracy)
+    assert got.first_perfect == want.first_perfect
+    assert (got.final.pairs, got.final.correct) == (want.final.pairs, want.final.correct)
+    assert np.array_equal(got.final.per_bit, want.final.per_bit)
+
+
+def train_live(training, turns, chunk=CHUNK, on_chunk=lambda done: None):
+    """As the training page does: chunks, then the curve; counts the turns taken."""
+    while not training.done:
+        training.run(chunk)
+        turns.append("train")
+        on_chunk(training.iteration)
+    return training.score(progress=lambda: turns.append("score"))
+
+
+@pytest.fixture(scope="module")
+def here():
+    """CONFIG trained in this process, by rnn.training.train, and its curve; the turns a page
+    takes for it in this process."""
+    result = train(CONFIG)
+    turns = []
+    training = LiveTraining(CONFIG, None)
+    train_live(training, turns)
+    return result, accuracy_curve(result), turns
+
+
+def test_a_training_in_the_worker_is_bit_for_bit_the_one_trained_here(pool, here):
+    """Weights, errors, snapshots, log and curve of a run in the worker are those of
+    rnn.training.train here; the page's copy of the errors grows as the run does; the same
+    turns are taken."""
+    result, curve, turns_here = here
+    training, turns = LiveTraining(CONFIG, pool()), []
+
+    def live_errors(done):
+        assert np.array_equal(training.errors, result.errors[:done])
+    got, got_curve = train_live(training, turns, on_chunk=live_errors)
+    assert_same_run(got, result)
+    assert_same_curve(got_curve, curve)
+    assert turns == turns_here
+    assert training.seconds == got.seconds > 0  # the worker's computing time
+
+
+def test_a_sweep_in_the_worker_is_bit_for_bit_the_one_run_here(pool):
+    """First 100 % and final accuracy of every model, checkpoints, progress: as run_sweep here."""
+    configs = [TrainConfig(seed=s, hidden=h, iterations=2_000) for s in (1, 2) for h in (2, 5)]
+    calls, calls_here = [], []
+    got = run_sweep(configs, lambda *done: calls.append(done), chunk=300, worker=pool())
+    want = sweep_here(configs, lambda *done: calls_here.append(done), chunk=300)
+    assert got.configs == want.configs and got.first_perfect == want.first_perfect
+    assert np.array_equal(got.final_accuracy, want.final_accuracy)
+    assert got.checkpoint_every == want.checkpoint_every
+    assert calls == calls_here
+
+
+def test_the_worker_forgets_a_run_that_ends(pool):
+    """A finished training and a finished sweep leave nothing in the worker."""
+    one = pool()
+    train_live(LiveTraining(TrainConfig(iterations=500), one), [])
+    run_sweep([TrainConfig(seed=s, iterations=300) for s in range(3)], chunk=100, worker=one)
+    assert runs_held(one) == 0
+
+
+class Rerun(Exception):
+    """What a Streamlit rerun raises in a redraw."""
+
+
+@pytest.mark.parametrize("phase", ["train", "score"])
+def test_the_worker_forgets_a_run_stopped_by_a_rerun(pool, phase):
+    """A rerun while training or while scoring: the caller's `finally` closes the run, and the
+    worker drops it."""
+    one = pool()
+    training = LiveTraining(CONFIG, one)
+
+    def rerun_at(at):
+        def step(*_):
+            if phase == at:
+                raise Rerun
+        return step
+    with pytest.raises(Rerun):
+        try:
+            training.run(CHUNK)
+            assert runs_held(one) == 1
+            rerun_at("train")()
+            while not training.done:
+                training.run(CHUNK)
+            training.score(progress=rerun_at("score"))
+        finally:
+            training.close()
+    assert runs_held(one) == 0
+
+
+@pytest.mark.parametrize("stop", ["raise", "return False"])
+def test_the_worker_forgets_a_stopped_sweep(pool, stop):
+    """A sweep whose progress raises (a rerun) or returns False stops and is dropped."""
+    one = pool()
+
+    def progress(done, total):
+        assert runs_held(one) == 1
+        if stop == "raise":
+            raise Rerun
+        return False
+    configs = [TrainConfig(seed=s, iterations=1_000) for s in range(3)]
+    if stop == "raise":
+        with pytest.raises(Rerun):
+            run_sweep(configs, progress, chunk=100, worker=one)
+    else:
+        assert run_sweep(configs, progress, chunk=100, worker=one) is None
+    assert runs_held(one) == 0
+
+
+def test_the_worker_keeps_at_most_max_runs(monkeypatch):
+    """Beyond MAX_RUNS runs (never in the app: each job forgets its own) the least recently
+    advanced goes (the worker's own handler, called here); its job then computes here."""
+    monkeypatch.setattr(worker, "MAX_RUNS", 2)
+    runs = OrderedDict()
+    for key in (1, 2, 3):
+        worker._handle(runs, {"op": "train", "run": key, "count": 10,
+                              "config": TrainConfig(seed=key, iterations=100).as_dict()})
+    worker._handle(runs, {"op": "train", "run": 2, "count": 10})
+    assert list(runs) == [3, 2]
+    with pytest.raises(KeyError, match="no run 1"):
+        worker._handle(runs, {"op": "train", "run": 1, "count": 10})
+
+
+def kill(one):
+    os.kill(one.pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("at", ["train", "score"])
+def test_a_worker_killed_mid_run_means_training_here_from_the_start(pool, here, at):
+    """The worker killed while it trains or scores: logged; the run starts over here and ends
+    with the same numbers; the next run gets a new worker."""
+    result, curve, _ = here
+    one = pool()
+    training = LiveTraining(CONFIG, one)
+    first_pid = None
+
+    def on_chunk(done):
+        nonlocal first_pid
+        if at == "train" and first_pid is None and done >= 2 * CHUNK:
+            first_pid = one.pid
+            kill(one)
+    scores = []
+
+    def progress():
+        nonlocal first_pid
+        scores.append(1)
+        if at == "score" and first_pid is None and len(scores) == 3:
+            first_pid = one.pid
+            kill(one)
+    with logged() as lines:
+        while not training.done:
+            training.run(CHUNK)
+            on_chunk(training.iteration)
+        got, got_curve = training.score(progress=progress)
+    assert first_pid is not None
+    assert any("training again in this process, from the start" in line for line in lines)
+    assert_same_run(got, result)
+    assert_same_curve(got_curve, curve)
+    again = LiveTraining(TrainConfig(iterations=300), one)
+    again.run(300)
+    assert one.pid not in (None, first_pid) and one.generation == 2
+
+
+def test_a_worker_killed_mid_sweep_means_sweeping_here(pool):
+    """The worker killed during a sweep: the sweep runs again here, with the same result."""
+    one = pool()
+    configs = [TrainConfig(seed=s, iterations=1_500) for s in range(4)]
+    calls = []
+
+    def progress(done, total):
+        calls.append(done)
+        if len(calls) == 2:
+            kill(one)
+    with logged() as lines:
+        got = run_sweep(configs, progress, chunk=200, worker=one)
+    want = sweep_here(configs, chunk=200)
+    assert any("running this sweep again in this process" in line for line in lines)
+    assert got.first_perfect == want.first_perfect
+    assert np.array_equal(got.final_accuracy, want.final_accuracy)
+
+
+def test_no_worker_can_start_means_computing_here(pool, monkeypatch, here):
+    """A worker that cannot be started: logged once, the run computes here, and no start is
+    tried again within RETRY_SECONDS."""
+    result, curve, _ = here
+    starts = []
+
+    def cannot(self):
+        starts.append(1)
+        raise OSError("no processes left")
+    monkeypatch.setattr(Worker, "_start", cannot)
+    one = pool()
+    with logged() as lines:
+        got, got_curve = train_live(LiveTraining(CONFIG, one), [])
+        train_live(LiveTraining(TrainConfig(iterations=200), one), [])
+    assert_same_run(got, result)
+    assert_same_curve(got_curve, curve)
+    assert len(starts) == 1
+    assert sum("could not start the worker process" in line for line in lines) == 1
+
+
+def test_the_worker_does_not_run_the_script_of_a_streamlit_run(pool, tmp_path, monkeypatch):
+    """Streamlit puts each script run's module in sys.modules["__main__"], which spawn would run
+    again in the worker: the worker starts without running it, and __main__ is put back."""
+    marker, script = tmp_path / "ran", tmp_path / "app.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    one = pool()
+    assert runs_held(one) == 0
+    assert sys.modules["__main__"] is main
+    assert not marker.exists()
+
+
+def test_the_setting_turns_the_worker_off(monkeypatch):
+    """RNN_WORKER=0: no worker; unset or 1: the process's one worker."""
+    monkeypatch.setenv("RNN_WORKER", "0")
+    assert worker.in_use() is None
+    monkeypatch.setenv("RNN_WORKER", "1")
+    assert worker.in_use() is worker.in_use() is not None
+    monkeypatch.delenv("RNN_WORKER")
+    assert isinstance(worker.in_use(), Worker)
