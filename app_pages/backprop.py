@@ -99,8 +99,9 @@ def draw_reach(model):
     reaches = [(name, blame.problem_reach(params, top, 1, width)[0]) for name, params in nets]
     text = joined(t("bs_reach_alt", net=name, last=width - 1, left=reach[0] / reach[-1])
                   for name, reach in reaches)
-    charts.show(charts.reach_chart(reaches, t("bs_reach_title", last=width - 1),
-                                   t("bs_reach_subtitle", a=top), t("bs_axis_reach")), text)
+    charts.show(charts.kept(model, f"reach_{width}", lambda: charts.reach_chart(
+        reaches, t("bs_reach_title", last=width - 1), t("bs_reach_subtitle", a=top),
+        t("bs_axis_reach"))), text)
     if len(nets) == 1:
         st.info(t("bs_reach_upload"), icon="📦")
     sentences = [fade_sentence(name, blame.fade_per_step(reach)) for name, reach in reaches]
@@ -140,6 +141,12 @@ def lapse_store():
     return LruStore(MAX_LAPSES)
 
 
+@st.cache_resource
+def lapse_charts():
+    """The time-lapse charts made last (charts.spec), per problem and language."""
+    return LruStore(2 * MAX_LAPSES)
+
+
 def time_lapse_of(model, a, b):
     """The time-lapse of a - b over the run's snapshots, computed once per process in turns of the
     work queue, kept for the MAX_LAPSES problems asked for last."""
@@ -165,9 +172,12 @@ def draw_time_lapse(model, walked):
     a, b = walked.shown.a, walked.shown.b
     st.markdown(t("bs_lapse_text", a=a, b=b))
     lapse = time_lapse_of(model, a, b)
-    charts.show(charts.time_lapse_chart(lapse.iterations, lapse.share, lapse.learned_at,
-                                        t("bs_lapse_title"), t("bs_lapse_subtitle", a=a, b=b)),
-                lapse_sentence(lapse, walked.borrow_in))
+    made = lapse_charts().slot((model.config, a, b, language()))
+    if made.value is None:
+        made.value = charts.spec(charts.time_lapse_chart(
+            lapse.iterations, lapse.share, lapse.learned_at, t("bs_lapse_title"),
+            t("bs_lapse_subtitle", a=a, b=b)))
+    charts.show(made.value, lapse_sentence(lapse, walked.borrow_in))
 
 
 def lapse_sentence(lapse, borrow_in):
