@@ -12,7 +12,7 @@ from streamlit.logger import get_logger
 from rnn import archive, cost
 from rnn.curve import accuracy_curve
 from rnn.training import Training, TrainResult
-from ui import charts, queue, redis_store
+from ui import charts, queue, redis_store, worker
 from ui.i18n import t
 from ui.settings import DEFAULTS
 from ui.shared import obtain
@@ -130,11 +130,13 @@ def _train_quietly(config):
 
 
 def _train(config, box):
-    """Train `config` here, taking turns on the work queue, its progress redrawn in `box` every
-    DRAW_EVERY seconds; then score it. A rerun of this session raises inside a redraw (or while
-    waiting for a turn): the run stops there and its partial work is dropped."""
+    """Train `config`, taking turns on the work queue, its progress redrawn in `box` every
+    DRAW_EVERY seconds; then score it. The computing is done in the worker process (ui.worker;
+    in this one when the setting says so, or when the worker fails). A rerun of this session
+    raises inside a redraw (or while waiting for a turn): the run stops there and its partial
+    work is dropped, here and in the worker."""
     LOG.info("training %s", config)
-    training = Training(config)
+    training = worker.LiveTraining(config, worker.in_use())
     with box.container():
         status = st.empty()  # the place in the queue, while waiting for a turn
         bar = st.progress(0.0, text=t("training_progress", done=0, total=config.iterations))
@@ -142,18 +144,21 @@ def _train(config, box):
     try:
         with queue.job(queue.PlaceShown(status)) as job:
             _run_live(training, job, bar, chart)
-            curve = accuracy_curve(training.result(), progress=job.next_turn)
+            result, curve = training.score(progress=job.next_turn)
     except BaseException:
         LOG.info("training stopped early, at iteration %d of %d: %s", training.iteration,
                  config.iterations, config)
         raise
+    finally:
+        training.close()
     LOG.info("trained in %.2f s: %s", training.seconds, config)
-    return Model(training.result(), curve)
+    return Model(result, curve)
 
 
 def _run_live(training, job, bar, chart):
-    """Train in chunks, one turn of the work queue each; redraw the progress every DRAW_EVERY
-    seconds."""
+    """Train in chunks, one turn of the work queue each (`training`: a ui.worker.LiveTraining,
+    or anything with rnn.training.Training's run, done, iteration, status, errors); redraw the
+    progress every DRAW_EVERY seconds."""
     config = training.config
     chunk = max(50, int(queue.TURN_SECONDS / cost.training_seconds(
         dataclasses.replace(config, iterations=1))))

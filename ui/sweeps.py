@@ -5,8 +5,7 @@ import dataclasses
 import streamlit as st
 
 from rnn import archive, cost
-from rnn.sweep import run_sweep
-from ui import queue, redis_store
+from ui import queue, redis_store, worker
 from ui.i18n import t
 from ui.queue import TURN_SECONDS
 from ui.shared import obtain
@@ -50,8 +49,9 @@ def peek_sweep(configs):
 
 
 def get_sweep(configs, box):
-    """The sweep over `configs` (sharing bits and iterations), run here with progress in `box`
-    if nobody has run it yet."""
+    """The sweep over `configs` (sharing bits and iterations), run with progress in `box` if
+    nobody has run it yet: computed in the worker process (ui.worker), in turns of the work
+    queue."""
     def build(box):
         with box.container():
             status = st.empty()  # the place in the queue, while waiting for a turn
@@ -62,5 +62,6 @@ def get_sweep(configs, box):
                 bar.progress(done / total, text=t("sweep_progress", done=done, total=total,
                                                   count=len(configs)))
                 job.next_turn()
-            return run_sweep(configs, progress, chunk=turn_iterations(configs))
+            return worker.run_sweep(configs, progress, chunk=turn_iterations(configs),
+                                    worker=worker.in_use())
     return obtain(sweep_store(), tuple(configs), build, box)

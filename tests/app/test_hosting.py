@@ -20,9 +20,11 @@ def test_a_run_over_the_work_cap_is_refused_plainly(app):
 
 def test_divergence_is_reported_and_charts_still_draw(app, fresh_store, monkeypatch):
     """Weights that blow up: the run stops, the page says so and still draws the error chart;
-    other pages say plainly that there is no usable net."""
+    other pages say plainly that there is no usable net. (Trained in this process, where the
+    poisoned start is patched in: RNN_WORKER=0.)"""
     import rnn.training as training
 
+    monkeypatch.setenv("RNN_WORKER", "0")
     real = training.init_params
 
     def poisoned(hidden, random_state):

@@ -16,6 +16,7 @@ from rnn import TrainConfig, train
 from rnn.curve import accuracy_curve
 from rnn.sweep import run_sweep as sweep_here
 from ui import worker
+from ui.models import model_store
 from ui.worker import LiveTraining, Worker, run_sweep
 
 CONFIG = TrainConfig(seed=5, hidden=8, iterations=3_000)
@@ -294,3 +295,58 @@ def test_the_setting_turns_the_worker_off(monkeypatch):
     assert worker.in_use() is worker.in_use() is not None
     monkeypatch.delenv("RNN_WORKER")
     assert isinstance(worker.in_use(), Worker)
+
+
+class Requests:
+    """Requests to the process's worker, counted by kind; `kill_at` kills it at that train
+    request."""
+
+    def __init__(self, monkeypatch, kill_at=None):
+        self.ops, self.kill_at = [], kill_at
+        real = Worker.request
+
+        def request(one, header, data=b"", generation=None):
+            self.ops.append(header["op"])
+            if header["op"] == "train" and self.ops.count("train") == self.kill_at:
+                one.request({"op": "hello"})  # started, if it was not
+                kill(one)
+            return real(one, header, data, generation)
+        monkeypatch.setattr(Worker, "request", request)
+
+
+def test_the_app_trains_in_the_worker_by_default(app, monkeypatch):
+    """With the setting unset, the training page's run computes in the worker, turn by turn,
+    and the stored model is the one trained here."""
+    monkeypatch.delenv("RNN_WORKER", raising=False)
+    requests = Requests(monkeypatch)
+    config = TrainConfig(seed=4242, iterations=4_000)
+    at = app({"seed": "4242", "iterations": "4000"}).run()
+    assert not at.exception
+    assert requests.ops.count("train") > 1 and requests.ops.count("score") > 1
+    model = model_store().peek(config)
+    assert_same_run(model.result, train(config))
+    assert runs_held(worker.in_use()) == 0
+
+
+def test_a_worker_killed_under_the_app_is_not_seen(app, monkeypatch):
+    """The worker killed mid-run under the training page: no error, the run ends here with the
+    numbers of a run trained here."""
+    monkeypatch.delenv("RNN_WORKER", raising=False)
+    Requests(monkeypatch, kill_at=3)
+    config = TrainConfig(seed=4343, iterations=12_000)
+    with logged() as lines:
+        at = app({"seed": "4343", "iterations": "12000"}).run()
+    assert not at.exception and not at.error
+    assert any("training again in this process" in line for line in lines)
+    assert_same_run(model_store().peek(config).result, train(config))
+
+
+def test_the_app_trains_here_when_the_setting_says_so(app, monkeypatch):
+    """RNN_WORKER=0: the page's run never asks the worker."""
+    monkeypatch.setenv("RNN_WORKER", "0")
+    requests = Requests(monkeypatch)
+    at = app({"seed": "4444", "iterations": "2000"}).run()
+    assert not at.exception
+    assert requests.ops == []
+    assert_same_run(model_store().peek(TrainConfig(seed=4444, iterations=2_000)).result,
+                    train(TrainConfig(seed=4444, iterations=2_000)))
