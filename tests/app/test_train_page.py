@@ -7,6 +7,7 @@ import pytest
 from rnn import TrainConfig, train
 from rnn.evaluate import score_width
 from tests.app.charts import chart_rows, title_of
+from ui import charts
 from ui.charts import downsample_errors
 from ui.models import model_store
 
@@ -42,15 +43,15 @@ def test_default_model_trains_on_first_load(app, fresh_store, book):
 
 
 def test_error_chart_is_the_runs_errors_downsampled(app, book):
-    """The error chart holds the run's own errors, at most 2,000 buckets, each with the range of
+    """The error chart holds the run's own errors, at most 600 buckets, each with the range of
     its iterations and the moving average over 1 % of the run at its end."""
     at = app().run()
     error = at.get("vega_lite_chart")[0]
     assert title_of(error) == "Error per iteration (overallError)"
     points = chart_rows(error)
-    assert len(points) <= 2_000
+    assert len(points) <= 600
     size = points[1]["iteration"]
-    for point in points[::97]:
+    for point in points[::37]:
         start = point["iteration"]
         raw = book.errors[start:start + size]
         assert point["low"] == pytest.approx(raw.min()) and point["high"] == pytest.approx(
@@ -132,4 +133,6 @@ def test_a_page_is_a_function_of_its_model(page_of, book):
     at = page_of("train", summarise(book))
     assert not at.exception
     assert metrics(at)["Final accuracy"] == f"{score_width(book.params, 8).accuracy:.2%}"
-    assert np.isclose(chart_rows(at.get("vega_lite_chart")[0])[0]["high"], book.errors[:5].max())
+    bucket = -(-len(book.errors) // charts.MAX_POINTS)  # iterations per point of the chart
+    assert np.isclose(chart_rows(at.get("vega_lite_chart")[0])[0]["high"],
+                      book.errors[:bucket].max())
