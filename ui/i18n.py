@@ -9,7 +9,9 @@ outside (a link's value, a typed number, something read from an uploaded file): 
 plain text, an inline code span that Markdown leaves as it is (no links, images, colours, maths
 or HTML), on one line and cut to a bounded length. Numbers are formatted by the catalogue.
 """
+import contextvars
 import re
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -894,8 +896,25 @@ CATALOGUE = {
 }
 
 
+_SPOKEN = contextvars.ContextVar("language", default=None)  # set by `speaking`
+
+
+@contextmanager
+def speaking(lang):
+    """Within the `with`, `t` speaks `lang`, whatever the session (the server's warm-up, which
+    has none, makes the pages' charts in each language)."""
+    token = _SPOKEN.set(lang)
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
 def language():
-    """The current language: the picker's value, else the link's, else the browser's, else en."""
+    """The current language: the picker's value, else the link's, else the browser's, else en
+    (inside `speaking`, the language it names)."""
+    if _SPOKEN.get() is not None:
+        return _SPOKEN.get()
     chosen = st.session_state.get("lang")
     if chosen in LANGUAGES:
         return chosen

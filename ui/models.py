@@ -107,16 +107,21 @@ def get_model(config, box):
 def warm_up(config=None):
     """Train `config` (default: the sidebar's defaults, the book's settings) into the store as
     the server starts (streamlit_app.py), with no page to draw on, and load what drawing its
-    charts needs (Altair's schema, Arrow), so that the first visitor waits for none of it. A visitor who asks for the same net meanwhile waits for this training
-    as for another session's. Logged; never raises (a failed warm-up only means no head start)."""
+    charts needs (Altair's schema, Arrow), so that the first visitor waits for none of it. A
+    visitor who asks for the same net meanwhile waits for this training as for another
+    session's. Returns the model; logged; never raises (a failure only means no head start:
+    None)."""
     started = time.perf_counter()
     try:
         config = config or DEFAULTS
-        obtain(model_store(), config, lambda box: _train_quietly(config), None)
+        model = obtain(model_store(), config, lambda box: _train_quietly(config), None)
         charts.warm_up()
-        LOG.info("warmed up in %.2f s: %s", time.perf_counter() - started, config)
+        LOG.info("trained and scored at start-up in %.2f s: %s", time.perf_counter() - started,
+                 config)
+        return model
     except Exception:  # noqa: BLE001  (the server serves on without the head start)
         LOG.exception("warm-up failed")
+        return None
 
 
 def _train_quietly(config):

@@ -49,3 +49,14 @@ def test_no_sentence_points_at_a_place_a_phone_moves():
     found = {key: word for key, entry in CATALOGUE.items() for text in entry.values()
              for word in LAYOUT_WORDS if word in text}
     assert found == {}
+
+
+def test_speaking_names_the_language_within_it_only():
+    """`speaking` (the warm-up's, which has no session) sets the language inside the `with`,
+    nested ones included, and gives it back after."""
+    from ui.i18n import CATALOGUE, speaking, t
+    with speaking("zh"):
+        assert t("page_train") == CATALOGUE["page_train"]["zh"]
+        with speaking("en"):
+            assert t("page_train") == CATALOGUE["page_train"]["en"]
+        assert t("page_train") == CATALOGUE["page_train"]["zh"]
