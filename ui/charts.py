@@ -51,6 +51,8 @@ def spec(chart):
     anew on every rerun of every session, validating it against Vega-Lite's schema under a lock
     they all share: a Spec can be kept with a model and drawn again at almost no cost
     (tests/app/test_charts.py validates what every page sends)."""
+    if isinstance(chart, Spec):  # made already (laid_out)
+        return chart
     vega_lite = chart.to_dict(validate=False)
     view = vega_lite.get("config", {}).get("view", {})
     for size in ("continuousWidth", "continuousHeight"):  # Altair's default theme; Streamlit
@@ -142,10 +144,16 @@ def downsample_errors(errors, max_points=MAX_POINTS):
 
 
 def error_chart(errors, height=260, max_points=MAX_POINTS):
+    """The error of every iteration, downsampled (downsample_errors): the range of each bucket
+    as a band, the moving average as a line. A Spec (laid_out), the layout kept per height: the
+    live chart during training is redrawn every half second."""
     starts, low, high, average = downsample_errors(errors, max_points)
-    data = table([
-        {"iteration": int(i), "low": float(lo), "high": float(hi), "average": float(av)}
-        for i, lo, hi, av in zip(starts, low, high, average)])
+    values = [{"iteration": int(i), "low": float(lo), "high": float(hi), "average": float(av)}
+              for i, lo, hi, av in zip(starts, low, high, average)]
+    return laid_out(_error_layout, (height,), values)
+
+
+def _error_layout(data, height):
     x = alt.X("iteration:Q", title=t("axis_iteration"))
     band = alt.Chart(data).mark_area(opacity=0.25, color=NEUTRAL).encode(
         x, alt.Y("low:Q", title=t("axis_error")), alt.Y2("high:Q"),
@@ -156,7 +164,8 @@ def error_chart(errors, height=260, max_points=MAX_POINTS):
         x, alt.Y("average:Q"),
         tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip("average:Q", title=t("tooltip_average"), format=".3f")])
-    return (band + line).properties(padding=PADDING, title=wrapped(t("chart_error_title")), height=height)
+    return (band + line).properties(padding=PADDING, title=wrapped(t("chart_error_title")),
+                                    height=height)
 
 
 def accuracy_chart(iterations, accuracy, first_perfect, height=260):

@@ -66,7 +66,7 @@ def test_a_spec_is_what_altair_makes_without_its_default_view_size():
     """charts.spec is Altair's own specification of the chart, less the default theme's view
     size (Streamlit does not draw with it either), its data sets as Arrow holding the same
     rows."""
-    chart = charts.error_chart(np.linspace(1, 0, 50))
+    chart = charts.accuracy_chart(np.arange(0, 1000, 100), np.linspace(0, 1, 10), 900)
     made = charts.spec(chart)
     altair = chart.to_dict()
     altair.pop("config")
@@ -75,3 +75,16 @@ def test_a_spec_is_what_altair_makes_without_its_default_view_size():
     assert made.datasets.keys() == rows.keys()
     for name, data in made.datasets.items():
         assert pa.ipc.open_stream(data).read_all().to_pylist() == rows[name]
+
+
+def test_a_laid_out_chart_is_its_layout_over_the_given_rows():
+    """charts.laid_out: the layout (everything but the rows) is made once per key and
+    language; the rows sent are the ones given, and the layout reads them by name."""
+    charts._layout.cache_clear()
+    first = charts.error_chart(np.linspace(1, 0, 50))
+    second = charts.error_chart(np.linspace(2, 1, 50))
+    assert charts._layout.cache_info().misses == 1 and first.text == second.text
+    assert json.loads(first.text)["data"] == {"name": charts.ROWS}
+    rows = pa.ipc.open_stream(second.datasets[charts.ROWS]).read_all().to_pylist()
+    assert [row["iteration"] for row in rows] == list(range(50))
+    assert [row["high"] for row in rows] == pytest.approx(np.linspace(2, 1, 50))
