@@ -35,11 +35,10 @@ import multiprocessing
 import os
 import signal
 import struct
-import sys
 import threading
 import time
-import types
 from collections import OrderedDict
+from multiprocessing import spawn
 
 import numpy as np
 
@@ -332,33 +331,34 @@ class Worker:
             process.join(5)
 
 
-def _spawn(context, connection, attempts=3):
+def _spawn(context, connection):
     """The worker process, started with `connection` as its end of the pipe.
 
-    multiprocessing's spawn runs the parent's __main__ module again in the child, unless that was
-    run with -m; in a Streamlit server __main__ is the module of the last script run (Streamlit
-    puts each run's there, as "__main__" with the script's __file__): the child would run the app.
-    So the start sees a bare __main__ in its place. Streamlit only ever puts a module there: if a
-    script run put its own there during the start, the child may have read that one, so it is
-    killed and started again."""
-    for _ in range(attempts):
-        saved, bare = sys.modules["__main__"], types.ModuleType("__main__")
-        sys.modules["__main__"] = bare
-        process = context.Process(target=serve, args=(connection,), daemon=True,
-                                  name="rnn-worker")
+    multiprocessing's spawn prepares the child by running the parent's __main__ module again
+    (unless it was run with -m), and in a Streamlit server __main__ is the module of the last
+    script run (Streamlit puts each run's there, with the script's __file__): the child would run
+    the app. So this start leaves __main__ out of what the child is told to prepare
+    (`spawn.get_preparation_data`, called while the process starts); the worker needs nothing
+    of it, `serve` comes from this module. Swapping sys.modules["__main__"] instead is not
+    enough: under load a script run puts its own there again during the start."""
+    original = spawn.get_preparation_data
+
+    def without_main(name):
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+    process = context.Process(target=serve, args=(connection,), daemon=True, name="rnn-worker")
+    with _SPAWNING:
+        spawn.get_preparation_data = without_main
         try:
             process.start()
         finally:
-            untouched = sys.modules["__main__"] is bare
-            if untouched:
-                sys.modules["__main__"] = saved
-        if untouched:
-            return process
-        process.kill()
-        process.join()
-    raise RuntimeError(f"__main__ replaced during each of {attempts} starts")
+            spawn.get_preparation_data = original
+    return process
 
 
+_SPAWNING = threading.Lock()  # one start at a time changes multiprocessing.spawn
 _WORKER = Worker()  # the process's one worker (not a st.cache_resource: Streamlit stays out of
 # the worker process, which imports this module, and clearing Streamlit's caches leaves it be)
 _RUN_IDS = itertools.count(1)

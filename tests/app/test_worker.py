@@ -7,6 +7,7 @@ import signal
 import sys
 import types
 from collections import OrderedDict
+from multiprocessing import spawn
 from contextlib import contextmanager
 
 import numpy as np
@@ -275,16 +276,18 @@ def test_no_worker_can_start_means_computing_here(pool, monkeypatch, here):
 
 def test_the_worker_does_not_run_the_script_of_a_streamlit_run(pool, tmp_path, monkeypatch):
     """Streamlit puts each script run's module in sys.modules["__main__"], which spawn would run
-    again in the worker: the worker starts without running it, and __main__ is put back."""
+    again in the worker (whichever run's is there as it starts): the worker starts without
+    running it, and multiprocessing is left as it was."""
     marker, script = tmp_path / "ran", tmp_path / "app.py"
     script.write_text(f"open({str(marker)!r}, 'w').close()\n")
     main = types.ModuleType("__main__")
     main.__file__ = str(script)
     monkeypatch.setitem(sys.modules, "__main__", main)
+    preparation = spawn.get_preparation_data
     one = pool()
     assert runs_held(one) == 0
-    assert sys.modules["__main__"] is main
     assert not marker.exists()
+    assert sys.modules["__main__"] is main and spawn.get_preparation_data is preparation
 
 
 def test_the_setting_turns_the_worker_off(monkeypatch):
