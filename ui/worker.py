@@ -58,7 +58,8 @@ _HEADER = struct.Struct("<I")  # a message: the length of its JSON header, the h
 
 
 def enabled():
-    """Whether trainings and sweeps compute in the worker (the setting; on unless "0")."""
+    """Whether trainings and sweeps compute in the worker (the setting: on unless it is 0, off,
+    false or no)."""
     return os.environ.get(SETTING, "1").strip().lower() not in ("0", "off", "false", "no")
 
 

@@ -4,11 +4,13 @@ worker that dies or cannot start means computing here, unseen by the visitor."""
 import logging
 import os
 import signal
+import subprocess
 import sys
 import types
 from collections import OrderedDict
-from multiprocessing import spawn
 from contextlib import contextmanager
+from multiprocessing import spawn
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -184,7 +186,8 @@ def test_the_worker_forgets_a_stopped_sweep(pool, stop):
 
 def test_the_worker_keeps_at_most_max_runs(monkeypatch):
     """Beyond MAX_RUNS runs (never in the app: each job forgets its own) the least recently
-    advanced goes (the worker's own handler, called here); its job then computes here."""
+    advanced goes (the worker's own handler, called here), and a request for it fails (its job
+    then computes here)."""
     monkeypatch.setattr(worker, "MAX_RUNS", 2)
     runs = OrderedDict()
     for key in (1, 2, 3):
@@ -288,6 +291,14 @@ def test_the_worker_does_not_run_the_script_of_a_streamlit_run(pool, tmp_path, m
     assert runs_held(one) == 0
     assert not marker.exists()
     assert sys.modules["__main__"] is main and spawn.get_preparation_data is preparation
+
+
+def test_the_worker_process_does_not_load_streamlit():
+    """What the worker process imports (ui.worker, with rnn and NumPy) leaves Streamlit out."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, ui.worker; print('streamlit' in sys.modules)"],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
 
 
 def test_the_setting_turns_the_worker_off(monkeypatch):
