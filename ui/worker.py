@@ -29,6 +29,7 @@ RETRY_SECONDS). RNN_WORKER=0 in the environment computes everything in the serve
 
 This module is what the worker process imports: it loads NumPy and rnn, never Streamlit.
 """
+import ctypes
 import itertools
 import json
 import multiprocessing
@@ -54,6 +55,7 @@ REPLY_SECONDS = 60.0  # ... and every request within this (one turn is ~0.05 s):
 RETRY_SECONDS = 60.0  # after a failed start, no worker is started again for this long
 MAX_RUNS = 256  # runs the worker keeps at most (a backstop: each job forgets its own run)
 ERRORS = np.dtype("<f8")  # how the errors of a training cross the pipe
+M_ARENA_MAX = -8  # glibc's mallopt parameter (malloc.h)
 _HEADER = struct.Struct("<I")  # a message: the length of its JSON header, the header, raw bytes
 
 
@@ -215,10 +217,23 @@ def _handle(runs, header):
     return {"finished": True}, data
 
 
+def _one_malloc_arena():
+    """Have glibc's malloc keep one arena for all threads. By default each thread that allocates
+    gets an arena of its own, which keeps what is freed in it; the curves and sweeps run in
+    threads (Stepper), many of them parked at once, so the freed buffers of their scoring piled
+    up: 277 MB against 83 MB with one arena, measured for 20 curves scored in turns. Their
+    threads never run at once, so sharing one arena costs nothing. Without glibc, nothing."""
+    try:
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)
+    except (OSError, AttributeError):
+        pass
+
+
 def serve(connection):
     """The worker process: answer requests until the server's end of the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal stops the server; the
     # server's exit ends this process (the pipe closes), with no traceback of ours
+    _one_malloc_arena()
     runs = OrderedDict()  # run id -> TrainingRun or Stepper (a sweep), least recently used first
     while True:
         try:
