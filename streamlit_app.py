@@ -38,6 +38,12 @@ def _warm_up():
     from ui.i18n import LANGUAGES, speaking
     from ui.models import warm_up
     model = warm_up()
+    try:  # the worker process (ui.worker), started now rather than by the first training
+        from ui import worker
+        if worker.in_use() is not None:
+            worker.in_use().request({"op": "hello"})
+    except Exception:  # noqa: BLE001  (the first training starts it, or computes here)
+        LOG.exception("the worker did not start")
     try:
         for language in LANGUAGES:  # the start page's charts, in either language
             with speaking(language):
