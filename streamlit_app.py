@@ -2,9 +2,10 @@
 
 `streamlit run streamlit_app.py` finds `app` below and serves playground.py with it. As the server
 starts, a thread loads the pages' modules, trains the sidebar's default net (the book's
-settings) into the model store (ui.models.warm_up) and makes the start page's charts of it in
-both languages, so the first visitor of the day, who opens the shared link at the book's
-settings, waits for none of it. A visitor who comes sooner
+settings) into the model store (ui.models.warm_up), makes the start page's charts of it in both
+languages, starts the worker process and computes what the insight and backprop pages analyse of
+that net, so the first visitors of the day, who open the shared link at the book's settings,
+wait for none of it. A visitor who comes sooner
 waits for that training as for another session's. (`streamlit run playground.py` serves the same
 pages without the warm-up.)
 """
@@ -50,6 +51,12 @@ def _warm_up():
                 train.kept_charts(model)
     except Exception:  # noqa: BLE001  (only a smaller head start)
         LOG.exception("warm-up of the charts failed")
+    try:  # what the other pages compute for the default net, before a class asks at once
+        from app_pages import backprop, insight
+        insight.warm_up(model)
+        backprop.warm_up(model)
+    except Exception:  # noqa: BLE001  (only a smaller head start)
+        LOG.exception("warm-up of the analyses failed")
     LOG.info("warmed up in %.2f s", time.perf_counter() - started)
 
 

@@ -124,11 +124,26 @@ def fade_sentence(name, fade):
     return t("bs_reach_grow", net=name, fade=1 / fade)
 
 
+def wide_accuracy(model):
+    """The analysis behind rule_sentence: compute(turn) of the net's accuracy at WIDE bits."""
+    return lambda turn: analysis.length_generalisation(model.params, (WIDE,))[WIDE]
+
+
+def warm_up(model):
+    """What the page computes for `model` and its first problem (2^(bits-1) - 1, the walk's
+    default), computed before anyone asks (the server's warm-up): the time-lapse and the
+    accuracy at WIDE bits."""
+    result, bits = model.result, model.config.bits
+    a, b = 2 ** (bits - 1), 1
+    obtain(lapse_store(), (model.config, a, b), lambda box: blame.time_lapse(
+        result.snapshots, result.snapshot_iterations, a, b, bits), None)
+    model.analysed_here(("bs_length", WIDE), wide_accuracy(model))
+
+
 def rule_sentence(model):
     """Whether the rule the net learned carries a borrow far: its accuracy on random WIDE-bit
     problems (the insight page's length test, same pairs) and its answer to 2^(WIDE-1) - 1."""
-    accuracy = model.analysed(("bs_length", WIDE), lambda turn: analysis.length_generalisation(
-        model.params, (WIDE,))[WIDE])
+    accuracy = model.analysed(("bs_length", WIDE), wide_accuracy(model))
     top = 2 ** (WIDE - 1)
     _, written, target = blame.problem_reach(model.params, top, 1, WIDE)
     verdict = t("bs_verdict_right" if (written == target).all() else "bs_verdict_wrong")

@@ -15,6 +15,24 @@ SHOWS_DIVERGED = False
 LENGTH_WIDTHS = (8, 16, 32, 64, 128, 256)
 
 
+def analyses(model):
+    """The page's analyses of `model`, each computed once per model (Model.analysed):
+    {key: compute(turn)}; the map is exhaustive up to EXHAUSTIVE_BITS, sampled above."""
+    params, bits = model.params, model.config.bits
+    return {"map" if bits <= EXHAUSTIVE_BITS else "sample_map":
+            (lambda turn: analysis.correctness_map(params, bits)) if bits <= EXHAUSTIVE_BITS
+            else (lambda turn: analysis.sampled_map(params, bits)),
+            "lengths": lambda turn: analysis.length_generalisation(params, LENGTH_WIDTHS),
+            "correlation": lambda turn: analysis.borrow_correlation(params, bits),
+            "ablation": lambda turn: analysis.ablation(params, bits, turn)}
+
+
+def warm_up(model):
+    """The page's analyses of `model`, computed before anyone asks (the server's warm-up)."""
+    for key, compute in analyses(model).items():
+        model.analysed_here(key, compute)
+
+
 def render(model):
     st.markdown(t("in_intro"))
     draw_map(model)
@@ -29,7 +47,7 @@ def draw_map(model):
     st.header(t("in_map"))
     left, right = st.columns([3, 2])
     if bits <= EXHAUSTIVE_BITS:
-        found = model.analysed("map", lambda turn: analysis.correctness_map(params, bits))
+        found = model.analysed("map", analyses(model)["map"])
         pairs = 2 ** (bits - 1) * (2**bits + 1)
         with left:
             charts.show(charts.kept(model, "map", lambda: charts.correctness_map_chart(
@@ -48,8 +66,7 @@ def draw_map(model):
             else:
                 st.success(t("in_all_right", pairs=pairs), icon="✅")
     else:
-        found = model.analysed("sample_map",
-                                lambda turn: analysis.sampled_map(params, bits))
+        found = model.analysed("sample_map", analyses(model)["sample_map"])
         wrong = int((~found.right).sum())
         with left:
             charts.show(charts.kept(model, "sampled_map", lambda: charts.sampled_map_chart(
@@ -67,8 +84,7 @@ def draw_map(model):
 def draw_lengths(model):
     bits = model.config.bits
     st.header(t("in_length"))
-    lengths = model.analysed("lengths", lambda turn: analysis.length_generalisation(
-        model.params, LENGTH_WIDTHS))
+    lengths = model.analysed("lengths", analyses(model)["lengths"])
     ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
             "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
     charts.show(charts.kept(model, "lengths", lambda: charts.bars(
@@ -98,8 +114,7 @@ def draw_neuron(model):
     params, config = model.params, model.config
     bits = config.bits
     st.header(t("in_neuron"))
-    correlation = model.analysed("correlation",
-                                 lambda turn: analysis.borrow_correlation(params, bits))
+    correlation = model.analysed("correlation", analyses(model)["correlation"])
     best = int(np.abs(correlation).argmax())
     left, right = st.columns(2)
     r = float(correlation[best])
@@ -122,7 +137,7 @@ def draw_neuron(model):
         charts.show(charts.neuron_chart(trace.hidden[1:, best], borrow, best),
                     t("chart_neuron_text", unit=best, a=a, b=b))
     st.markdown(t("in_neuron_text", unit=best, r=r, verdict=t(borrow_verdict(r))))
-    ablated = model.analysed("ablation", lambda turn: analysis.ablation(params, bits, turn))
+    ablated = model.analysed("ablation", analyses(model)["ablation"])
     full = model.curve.final.accuracy
     weakest = int(ablated.argmin())
     charts.show(charts.kept(model, "ablation", lambda: charts.bars(

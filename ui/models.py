@@ -62,6 +62,16 @@ class Model:
             lock.release()
         return self.extras[key]
 
+    def analysed_here(self, key, compute):
+        """`analysed` with no page and no turns of the work queue: the server's warm-up, before
+        any visitor (one who asks meanwhile waits for it, as for another session)."""
+        with self._lock:
+            lock = self._computing.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self.extras:
+                self.extras[key] = compute(lambda: None)
+        return self.extras[key]
+
     def memo(self, key, build):
         """Something drawn from this net that costs time to build and no turn of the work queue
         (a chart's specification), built once per model and `key`: `build()`."""

@@ -202,3 +202,23 @@ def test_an_undertrained_net_is_not_told_it_works(page):
         assert "Why this works" not in text and "It has not yet learned one step" in text
     else:
         assert "Why this works" in text
+
+
+def test_the_warm_up_computes_what_the_pages_analyse_before_anyone_asks(page_of):
+    """The server's warm-up (insight.warm_up, backprop.warm_up) leaves a net with every analysis
+    the insight page shows, the backprop page's accuracy at WIDE bits and the time-lapse of its
+    first problem, so that the pages drawn for it compute nothing: the analyses are the very
+    objects the warm-up made."""
+    from app_pages import backprop, insight
+    from rnn import train
+    from ui.models import summarise
+    model = summarise(train(TrainConfig(seed=21, iterations=1500)))
+    insight.warm_up(model)
+    backprop.warm_up(model)
+    made = dict(model.extras)
+    assert {"map", "lengths", "correlation", "ablation", ("bs_length", backprop.WIDE)} <= set(made)
+    assert backprop.lapse_store().peek((model.config, 128, 1)) is not None
+    for name in ("insight", "backprop"):
+        at = page_of(name, model)
+        assert not at.exception
+    assert all(model.extras[key] is value for key, value in made.items())
