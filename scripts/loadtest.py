@@ -42,7 +42,9 @@ the server log's trainings and error lines, the server's memory (RSS: start, war
 end), its CPU seconds over the class (utime + stime from /proc, child processes found by their
 PPid added), the machine's busy CPU and load average before and after, and the wall time. The
 class stops after CLASS_DEADLINE seconds at most; the exit status is 0 only when every session
-finished without an error.
+finished without an error. With `--servers N` (and `--redis`) the class is split between N
+replicas, session i on replica i mod N, and each replica's log, memory and CPU are reported, with
+the models it read from Redis.
 """
 import argparse
 import asyncio
@@ -500,13 +502,15 @@ async def explorer(url, index, configs, report, deadline):
         report["bad"].add(who)
 
 
-async def class_run(url, sessions, report):
-    """All the class's sessions at once, every third an explorer; they stop by CLASS_DEADLINE."""
+async def class_run(urls, sessions, report):
+    """All the class's sessions at once, every third an explorer, session i against replica
+    urls[i mod len(urls)]; they stop by CLASS_DEADLINE."""
     explorers = sessions // 3
     configs = explorer_configs(explorers, random.Random(f"{CLASS_SEED} settings"))
     deadline = time.perf_counter() + CLASS_DEADLINE
     tasks, students = [], 0
     for i in range(sessions):
+        url = urls[i % len(urls)]
         if i % 3 == 2 and i // 3 < explorers:
             tasks.append(explorer(url, i // 3, configs[i // 3], report, deadline))
         else:
@@ -621,12 +625,15 @@ def spread(values, unit="s"):
             f"{values[int(0.95 * (len(values) - 1))]:.2f} {unit}, max {values[-1]:.2f} {unit}")
 
 
-def measure_class(sessions):
-    """--class: one server, `sessions` sessions at once (students and explorers), then the
-    report; 0 when every session finished and none saw an error."""
+def measure_class(sessions, servers=1, redis=False):
+    """--class: `sessions` sessions at once (students and explorers) on one server, or split
+    between `servers` replicas (sharing a Redis with `redis`), then the report; 0 when every
+    session finished and none saw an error."""
     explorers = sessions // 3
     students = sessions - explorers
-    print(f"== class: {sessions} sessions at once on one server process: {students} students "
+    where = ("one server process" if servers == 1 else f"{servers} replicas" +
+             (" sharing one Redis" if redis else " (nothing shared)"))
+    print(f"== class: {sessions} sessions at once on {where}: {students} students "
           f"(the book's settings), {explorers} explorers (two settings of their own each); "
           f"think time {THINK_SECONDS[0]:g}-{THINK_SECONDS[1]:g} s, seed {CLASS_SEED}")
     configs = [c for pair in explorer_configs(explorers, random.Random(f"{CLASS_SEED} settings"))
@@ -642,31 +649,42 @@ def measure_class(sessions):
     report = {"line_texts": line_texts(), "finished": [0, 0], "failed": [], "shown": [],
               "bad": set(), "done": set(), "first_load": [], "answer": [], "switch": [],
               "trainings": []}
-    process, url, log = start_app(timeout=60)
-    watch = ServerWatch(process.pid)
-    watch.start()
+    redis_process, environment, apps, watches = None, None, [], []
+    if redis:
+        from scripts.redis_server import start_redis, stop_redis
+        redis_process, redis_url = start_redis()
+        environment = {**os.environ, "RNN_REDIS_URL": redis_url}
     try:
-        warmed = wait_for_warm_up(log)
-        if warmed is None:  # no warm-up (an entry without one): the first visitor's load
-            print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s: "
-                  f"loading the default net with one session first")
-            asyncio.run(first_visit(url))
-        rss_ready = watch.memory[-1] if watch.memory else float("nan")
+        for _ in range(servers):
+            apps.append(start_app(timeout=60, env=environment))
+            watches.append(ServerWatch(apps[-1][0].pid))
+            watches[-1].start()
+        warmed = []
+        for _, url, log in apps:
+            warmed.append(wait_for_warm_up(log))
+            if warmed[-1] is None:  # no warm-up (an entry without one): a first visitor's load
+                print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s: "
+                      f"loading the default net with one session first")
+                asyncio.run(first_visit(url))
+        rss_ready = [w.memory[-1] if w.memory else float("nan") for w in watches]
         load_start, own_start = load_average(), os.times()
-        server_start, children_start = cpu_seconds(process.pid), children_cpu(process.pid)
+        server_start = [cpu_seconds(process.pid) for process, _, _ in apps]
+        children_start = [children_cpu(process.pid) for process, _, _ in apps]
         busy_start, started = machine_busy(), time.perf_counter()
-        asyncio.run(class_run(url, sessions, report))
+        asyncio.run(class_run([url for _, url, _ in apps], sessions, report))
         wall = time.perf_counter() - started
-        busy_end, server_end = machine_busy(), cpu_seconds(process.pid)
+        busy_end = machine_busy()
+        server_end = [cpu_seconds(process.pid) for process, _, _ in apps]
         own_end, load_after = os.times(), load_average()
         time.sleep(0.6)  # one more memory sample after the class
     finally:
-        watch.stop.set()
-        watch.join()
-        stop_app(process)
-    memory = watch.memory
-    children = {pid: seconds - children_start.get(pid, 0.0)
-                for pid, seconds in watch.children.items()}
+        for watch in watches:
+            watch.stop.set()
+            watch.join()
+        for process, _, _ in apps:
+            stop_app(process)
+        if redis_process is not None:
+            stop_redis(redis_process)
     finished = sum(report["finished"])
     errored = sessions - len(report["done"]) + len(report["bad"] & report["done"])
     print(f"sessions finished {finished} / {sessions} (students {report['finished'][0]} / "
@@ -684,20 +702,33 @@ def measure_class(sessions):
     for page in ("calculator", "backprop", "insight"):
         print(f"  to {page}: {spread([s for p, s in report['switch'] if p == page])}")
     print_trainings(report["trainings"])
-    print_log(log, warmed)
-    if memory:
-        print(f"server memory (RSS): at start {memory[0]:.0f} MiB (process up), "
-              f"{rss_ready:.0f} MiB (warmed up, class starts), peak {max(memory):.0f} MiB, "
-              f"end {memory[-1]:.0f} MiB")
-    server_cpu = server_end[0] - server_start[0]
-    reaped = server_end[1] - server_start[1]
-    both = server_cpu + sum(children.values())
-    print(f"server CPU over the class (utime + stime from /proc): {both:.1f} s in {wall:.1f} s "
-          f"of wall time = {both / wall:.2f} cores: the server process (all its threads) "
-          f"{server_cpu:.1f} s, its child processes {sum(children.values()):.1f} s "
-          f"({len(children)} seen; reaped ones' cutime + cstime {reaped:.1f} s)")
-    for child, seconds in sorted(children.items()):
-        print(f"  child {child}: {seconds:.1f} s: ...{watch.names.get(child, '?')}")
+    all_servers = 0.0
+    for number, ((_, _, log), watch) in enumerate(zip(apps, watches)):
+        if servers > 1:
+            print(f"-- replica {number + 1}:")
+        print_log(log, warmed[number])
+        if redis:
+            text = Path(log).read_text(encoding="utf-8", errors="replace")
+            print(f"models read from Redis (trained by the other replica): "
+                  f"{text.count(' model read from the shared store: ')}")
+        memory = watch.memory
+        if memory:
+            print(f"server memory (RSS): at start {memory[0]:.0f} MiB (process up), "
+                  f"{rss_ready[number]:.0f} MiB (warmed up, class starts), peak "
+                  f"{max(memory):.0f} MiB, end {memory[-1]:.0f} MiB")
+        children = {pid: seconds - children_start[number].get(pid, 0.0)
+                    for pid, seconds in watch.children.items()}
+        server_cpu = server_end[number][0] - server_start[number][0]
+        reaped = server_end[number][1] - server_start[number][1]
+        both = server_cpu + sum(children.values())
+        all_servers += both
+        print(f"server CPU over the class (utime + stime from /proc): {both:.1f} s in "
+              f"{wall:.1f} s of wall time = {both / wall:.2f} cores: the server process (all its "
+              f"threads) {server_cpu:.1f} s, its child processes {sum(children.values()):.1f} s "
+              f"({len(children)} seen; reaped ones' cutime + cstime {reaped:.1f} s)")
+        for child, seconds in sorted(children.items()):
+            print(f"  child {child}: {seconds:.1f} s: ...{watch.names.get(child, '?')}")
+    both = all_servers
     busy, total = busy_end[0] - busy_start[0], busy_end[1] - busy_start[1]
     client = own_end.user + own_end.system - own_start.user - own_start.system
     print(f"machine ({os.cpu_count()} cores, /proc/stat): busy {busy:.1f} of {total:.1f} CPU s "
@@ -791,9 +822,9 @@ def main(argv=None):
     if args.hostile and (args.servers > 1 or args.redis):
         parser.error("--servers and --redis are for the ordinary mix, not --hostile")
     if args.class_mode:
-        if args.hostile or args.servers > 1 or args.redis:
-            parser.error("--class runs on one server, without --hostile, --servers or --redis")
-        return measure_class(max(3, sessions))
+        if args.hostile:
+            parser.error("--class is a class of ordinary visitors, not --hostile")
+        return measure_class(max(3, sessions), servers=args.servers, redis=args.redis)
     if args.servers > 1 or args.redis:
         return measure(sessions, rounds, servers=args.servers, redis=args.redis)
     if args.hostile:
