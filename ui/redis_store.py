@@ -188,7 +188,8 @@ class SharedStore(LruStore):
                 self.counts["waited"] += 1
                 waited = True
             while self.link.call(self.link.client.exists, lock.name):
-                box.info(t("waiting_other_session"), icon="⏳")  # a rerun stops the wait here
+                if box is not None:  # None: a builder with no page (the server's warm-up)
+                    box.info(t("waiting_other_session"), icon="⏳")  # a rerun stops the wait here
                 time.sleep(POLL_SECONDS)
             value = self._read(key)
             if value is not None:

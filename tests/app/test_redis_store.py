@@ -204,6 +204,26 @@ def test_a_second_replica_waits_for_the_first_instead_of_building(client, redis_
     assert builds_b.calls == 0 and replica_b.counts == {"waited": 1, "shared": 1}
 
 
+def test_a_builder_with_no_page_waits_for_another_replica_too(client, redis_url):
+    """The server's warm-up obtains the default net with no page (box None): when another
+    replica is building it, it waits and reads that replica's value (it failed on box.info)."""
+    replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
+    builds_a, builds_b = Builds("from A", hold=True), Builds("from B")
+    thread_a, outcome_a = in_thread(obtain, replica_a, config, builds_a, Box())
+    assert builds_a.started.wait(WAIT)
+    thread_b, outcome_b = in_thread(obtain, replica_b, config, builds_b, None)
+    deadline = time.monotonic() + WAIT
+    while replica_b.counts.get("waited", 0) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # B polls the lock meanwhile
+    assert not outcome_b
+    builds_a.release.set()
+    for thread in (thread_a, thread_b):
+        thread.join(WAIT)
+    assert outcome_a == outcome_b == {"value": "from A"}
+    assert builds_b.calls == 0
+
+
 def test_a_dead_replicas_lock_blocks_only_until_it_expires(client, redis_url):
     """A lock left by a replica that died (nobody renews it): B waits until it expires, then
     builds. (The lock is set here with a 1.5 s expiry, as a dead replica's would run out.)"""
