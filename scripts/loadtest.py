@@ -89,6 +89,21 @@ def sample_memory(pid, samples, stop):
         stop.wait(0.5)
 
 
+def rerun_message(page="", query="", widgets=(), press=None):
+    """The BackMsg a browser sends for a script run: the page, the link's query, number inputs
+    set ((widget id, value) pairs) and a button pressed (its widget id)."""
+    message = BackMsg()
+    message.rerun_script.page_name = page
+    message.rerun_script.query_string = query
+    for widget_id, value in widgets:
+        state = message.rerun_script.widget_states.widgets.add()
+        state.id, state.int_value = widget_id, value
+    if press:
+        state = message.rerun_script.widget_states.widgets.add()
+        state.id, state.trigger_value = press, True
+    return message.SerializeToString()
+
+
 class Session:
     """One Streamlit session over its websocket, as a browser tab would hold it."""
 
@@ -98,16 +113,7 @@ class Session:
     async def run(self, page="", query="", widgets=(), press=None):
         """Ask for a script run (with number inputs set and a button pressed); return what it
         drew: {label: value or widget id}, and the exceptions shown."""
-        message = BackMsg()
-        message.rerun_script.page_name = page
-        message.rerun_script.query_string = query
-        for widget_id, value in widgets:
-            state = message.rerun_script.widget_states.widgets.add()
-            state.id, state.int_value = widget_id, value
-        if press:
-            state = message.rerun_script.widget_states.widgets.add()
-            state.id, state.trigger_value = press, True
-        await self.socket.send(message.SerializeToString())
+        await self.socket.send(rerun_message(page, query, widgets, press))
         drawn, errors = {}, []
         while True:
             answer = ForwardMsg()
@@ -368,14 +374,8 @@ async def timed_run(session, deadline, page="", query="", widgets=()):
     """Ask `session` for a script run as Session.run does, and read every ForwardMsg of it into a
     Visit, until the script_finished message. Each message is awaited at most TIMEOUT seconds,
     and never past `deadline` (a perf_counter time)."""
-    message = BackMsg()
-    message.rerun_script.page_name = page
-    message.rerun_script.query_string = query
-    for widget_id, value in widgets:
-        state = message.rerun_script.widget_states.widgets.add()
-        state.id, state.int_value = widget_id, value
     visit = Visit(time.perf_counter(), session.line_texts)
-    await session.socket.send(message.SerializeToString())
+    await session.socket.send(rerun_message(page, query, widgets))
     while visit.finished is None:
         wait = min(TIMEOUT, deadline - time.perf_counter())
         try:
