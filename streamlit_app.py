@@ -1,17 +1,18 @@
 """The server: Streamlit serving playground.py (the pages), which it warms up as it starts.
 
 `streamlit run streamlit_app.py` finds `app` below and serves playground.py with it. As the server
-starts, a thread loads the pages' modules, trains the sidebar's default net (the book's
-settings) into the model store (ui.models.warm_up), makes the start page's charts of it in both
-languages, starts the worker process and computes what the insight and backprop pages analyse of
-that net, so the first visitors of the day, who open the shared link at the book's settings,
-wait for none of it. A visitor who comes sooner
-waits for that training as for another session's. (`streamlit run playground.py` serves the same
-pages without the warm-up.)
+starts, a thread has the worker process (ui.worker) train and score the sidebar's default net (the
+book's settings) while it loads the pages' modules itself (the two take the machine's two cores),
+puts that net into the model store (ui.models.warm_up), makes the start page's charts of it in
+both languages and computes what the insight and backprop pages analyse of it, so that the first
+visitors of the day, who open the shared link at the book's settings, wait for none of it. A
+visitor who comes sooner waits for that training as for another session's. (`streamlit run
+playground.py` serves the same pages without the warm-up.)
 """
 import importlib
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -30,21 +31,27 @@ async def warm_up(app):
 
 def _warm_up():
     started = time.perf_counter()
-    for page in PAGES:  # the pages' modules, and with them Altair, pandas and NumPy
-        importlib.import_module(f"app_pages.{page}")
-    # the page's emoji icons: Streamlit checks them against a pattern of every emoji, which it
-    # compiles on first use (0.17 s here), in the first visitor's run otherwise
-    importlib.import_module("streamlit.string_util").is_emoji("➖")
+    from ui import worker  # NumPy and rnn only
+    from ui.settings import DEFAULTS
+    with ThreadPoolExecutor(2, thread_name_prefix="warm-up") as pool:
+        # the default net, trained in the worker process while this thread loads the pages (in
+        # this process when there is no worker)
+        trained = pool.submit(worker.trained, DEFAULTS, worker.in_use())
+        from ui import models  # Altair, pandas: most of the imports
+        # ... and put into the store once it is there; the store's place for it is taken now,
+        # before a visitor's script run can get past the pages' imports, so that a visitor who
+        # comes meanwhile waits for this training instead of starting another
+        stored = pool.submit(models.warm_up, DEFAULTS, trained.result)
+        for page in PAGES:
+            importlib.import_module(f"app_pages.{page}")
+        LOG.info("warm-up: pages imported at %.2f s", time.perf_counter() - started)
+        # the page's emoji icons: Streamlit checks them against a pattern of every emoji, which
+        # it compiles on first use (0.17 s here), in the first visitor's run otherwise
+        importlib.import_module("streamlit.string_util").is_emoji("➖")
+        model = stored.result()
     from app_pages import train
     from ui.i18n import LANGUAGES, speaking
-    from ui.models import warm_up
-    model = warm_up()
-    try:  # the worker process (ui.worker), started now rather than by the first training
-        from ui import worker
-        if worker.in_use() is not None:
-            worker.in_use().request({"op": "hello"})
-    except Exception:  # noqa: BLE001  (the first training starts it, or computes here)
-        LOG.exception("the worker did not start")
+    LOG.info("warm-up: default net ready at %.2f s", time.perf_counter() - started)
     try:
         for language in LANGUAGES:  # the start page's charts, in either language
             with speaking(language):

@@ -11,7 +11,7 @@ from streamlit.logger import get_logger
 
 from rnn import archive, cost
 from rnn.curve import accuracy_curve
-from rnn.training import Training, TrainResult
+from rnn.training import TrainResult
 from ui import charts, queue, redis_store, worker
 from ui.i18n import t
 from ui.settings import DEFAULTS
@@ -114,17 +114,20 @@ def get_model(config, box):
     return obtain(model_store(), config, lambda box: _train(config, box), box)
 
 
-def warm_up(config=None):
-    """Train `config` (default: the sidebar's defaults, the book's settings) into the store as
-    the server starts (streamlit_app.py), with no page to draw on, and load what drawing its
-    charts needs (Altair's schema, Arrow), so that the first visitor waits for none of it. A
-    visitor who asks for the same net meanwhile waits for this training as for another
-    session's. Returns the model; logged; never raises (a failure only means no head start:
-    None)."""
+def warm_up(config=None, trained=None):
+    """Put the net of `config` (default: the sidebar's defaults, the book's settings) into the
+    store as the server starts (streamlit_app.py), with no page to draw on, and load what drawing
+    its charts needs (Arrow), so that the first visitor waits for none of it. `trained()`: its
+    (TrainResult, Curve, seconds of training), made elsewhere meanwhile (ui.worker.trained);
+    None: trained here now. A visitor who asks for the same net meanwhile waits for it as for
+    another session's training. Returns the model; logged; never raises (a failure only means no
+    head start: None)."""
     started = time.perf_counter()
+    config = config or DEFAULTS
+    trained = trained or (lambda: worker.trained(config))
     try:
-        config = config or DEFAULTS
-        model = obtain(model_store(), config, lambda box: _train_quietly(config), None)
+        model = obtain(model_store(), config, lambda box: _trained_quietly(config, trained),
+                       None)
         charts.warm_up()
         LOG.info("trained and scored at start-up in %.2f s: %s", time.perf_counter() - started,
                  config)
@@ -134,14 +137,12 @@ def warm_up(config=None):
         return None
 
 
-def _train_quietly(config):
-    """Train `config` here with nothing drawn, then score it: the same net and curve as
-    _train's, without the turns of the work queue (nobody else is there at start-up)."""
+def _trained_quietly(config, trained):
+    """The model of `config` from `trained()`, logged as _train logs a training."""
     LOG.info("training %s", config)
-    training = Training(config)
-    training.run(config.iterations)
-    LOG.info("trained in %.2f s: %s", training.seconds, config)
-    return Model(training.result(), accuracy_curve(training.result()))
+    result, curve, seconds = trained()
+    LOG.info("trained in %.2f s: %s", seconds, config)
+    return Model(result, curve)
 
 
 def _train(config, box):

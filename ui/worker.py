@@ -509,6 +509,21 @@ class LiveTraining:
         self._training = Training(self.config)
 
 
+def trained(config, worker=None):
+    """(TrainResult, Curve, seconds of training) of `config`, trained and scored in one go with
+    nothing drawn: in `worker` (a Worker; None: in this process), or here if it fails. The
+    server's warm-up (streamlit_app.py) calls it before the pages are loaded, so that the worker
+    trains while the server imports them: this function needs NumPy and rnn only."""
+    training = LiveTraining(config, worker)
+    try:
+        while not training.done:
+            training.run(config.iterations)
+        result, curve = training.score()
+    finally:
+        training.close()
+    return result, curve, training.seconds
+
+
 def run_sweep(configs, progress=None, chunk=500, worker=None):
     """`rnn.sweep.run_sweep(configs, progress, chunk)`, computed in `worker` (a Worker; None: in
     this process) one chunk per request, `progress(done, total)` called here between them; if

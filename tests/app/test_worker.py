@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import types
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -18,8 +20,9 @@ import pytest
 from rnn import TrainConfig, train
 from rnn.curve import accuracy_curve
 from rnn.sweep import run_sweep as sweep_here
-from ui import worker
+from ui import models, worker
 from ui.models import model_store
+from ui.shared import obtain
 from ui.worker import LiveTraining, Worker, run_sweep
 
 CONFIG = TrainConfig(seed=5, hidden=8, iterations=3_000)
@@ -114,6 +117,49 @@ def test_a_training_in_the_worker_is_bit_for_bit_the_one_trained_here(pool, here
     assert_same_curve(got_curve, curve)
     assert turns == turns_here
     assert training.seconds == got.seconds > 0  # the worker's computing time
+
+
+@pytest.mark.parametrize("where", ["worker", "here"])
+def test_trained_in_one_go_is_the_run_trained_here(pool, here, where):
+    """worker.trained, the server's head start (streamlit_app.py): the run and curve of
+    rnn.training.train here, bit for bit, in the worker or in this process; the worker forgets
+    the run."""
+    result, curve, _ = here
+    one = pool() if where == "worker" else None
+    got, got_curve, seconds = worker.trained(CONFIG, one)
+    assert_same_run(got, result)
+    assert_same_curve(got_curve, curve)
+    assert seconds == got.seconds > 0
+    if one is not None:
+        assert runs_held(one) == 0
+
+
+def test_the_warm_up_keeps_the_nets_place_while_its_head_start_trains():
+    """ui.models.warm_up(config, trained) takes the store's place for the net at once: a visitor
+    asking for it while `trained` is still computing waits for it and gets the very model the
+    warm-up stored, nothing trained twice."""
+    config = TrainConfig(seed=11, hidden=4, iterations=400)
+    made, go = worker.trained(config, None), threading.Event()
+    stored, got = [], []
+    warming = threading.Thread(target=lambda: stored.append(models.warm_up(
+        config, lambda: (go.wait(10), made)[1])))
+    warming.start()
+    slot = model_store().slot(config)
+    deadline = time.monotonic() + 10
+    while not slot.lock.locked() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    def train_again(box):
+        raise AssertionError("trained a second time")
+    visitor = threading.Thread(target=lambda: got.append(obtain(model_store(), config,
+                                                                train_again, None)))
+    visitor.start()
+    time.sleep(0.3)
+    assert visitor.is_alive() and not got  # waiting for the warm-up's net
+    go.set()
+    warming.join(10)
+    visitor.join(10)
+    assert got[0] is stored[0] and got[0].result is made[0]
 
 
 def test_a_sweep_in_the_worker_is_bit_for_bit_the_one_run_here(pool):
