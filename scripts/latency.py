@@ -18,7 +18,8 @@ value a metric echoes. Each figure is the median of the repeats (min-max in brac
 (ii)  page switch, model already trained: from the click on the sidebar link to the target page's
       first chart (this app: the calculator's bits chart) drawn and the script run finished.
 (iii) answer: from pressing Enter in a number input (this app: the calculator's a) to the metric
-      showing the new value (this app: "Net's answer").
+      showing the new value (this app: "Net's answer"), `repeats` times in one session of each.
+      (ii) and (iii) are measured with both servers up, ready, in turns: app, reference, app, ...
 (iv)  this app only: from a change of the seed slider (a configuration not trained yet) to the
       new model's first chart (the live error chart beside its progress bar) and to the page
       complete, next to the training time the server logged for it ("trained in ... s").
@@ -31,7 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,23 +183,27 @@ def page_switch(browser, url, name):
     return finished - started
 
 
-def answers(browser, url, name, repeats):
-    """Seconds from Enter in the number input to the metric showing the new value, `repeats`
-    times in one session with a different a each time."""
-    spec = APPS[name]
-    page = new_page(browser)
-    page.goto(f"{url}/{spec['page']}")
-    wait_for_script(page, TIMEOUT)
-    field = page.locator(f".st-key-{spec['input_key']} input")
-    times = []
-    for a in range(100, 100 + repeats):
-        field.fill(str(a))
+class Answers:
+    """A session on the page of the number input: `once(a)` is the seconds from Enter after
+    typing `a` to the metric showing the new value."""
+
+    def __init__(self, browser, url, name):
+        self.spec = APPS[name]
+        self.page = new_page(browser)
+        self.page.goto(f"{url}/{self.spec['page']}")
+        wait_for_script(self.page, TIMEOUT)
+        self.field = self.page.locator(f".st-key-{self.spec['input_key']} input")
+
+    def once(self, a):
+        self.field.fill(str(a))
         started = time.perf_counter()
-        field.press("Enter")
-        times.append(until(page, METRIC_JS, [spec["metric"], f"{a - B:,}"]) - started)
-        wait_for_script(page, TIMEOUT)
-    page.context.close()
-    return times
+        self.field.press("Enter")
+        finished = until(self.page, METRIC_JS, [self.spec["metric"], f"{a - B:,}"])
+        wait_for_script(self.page, TIMEOUT)
+        return finished - started
+
+    def close(self):
+        self.page.context.close()
 
 
 def slider_change(browser, url, log, seed):
@@ -252,18 +257,27 @@ def main():
                     results[name].setdefault(f"complete_{kind}", []).append(complete)
                     print(f"first load ({kind:7}) {run + 1}/{repeats} {name:9}: first chart "
                           f"{first:.2f} s, complete {complete:.2f} s", flush=True)
-        for name in APPS:
-            with serve(folders[name], ready=True) as (url, log):
+        with ExitStack() as servers:  # both up at once, measured in turns
+            urls, logs = {}, {}
+            for name in APPS:
+                urls[name], logs[name] = servers.enter_context(serve(folders[name], ready=True))
                 warm = new_page(browser)  # loads the default model, outside the timings
-                warm.goto(url)
+                warm.goto(urls[name])
                 until(warm, COMPLETE_JS, APPS[name]["charts"])
                 warm.context.close()
-                results[name]["switch"] = [page_switch(browser, url, name) for _ in range(repeats)]
-                results[name]["answer"] = answers(browser, url, name, repeats)
-                if name == "app":
-                    changes = [slider_change(browser, url, log, seed)
-                               for seed in range(101, 101 + 2 * repeats, 2)]
-            print(f"switch and answers measured: {name}", flush=True)
+            for run in range(repeats):
+                for name in APPS:
+                    results[name].setdefault("switch", []).append(
+                        page_switch(browser, urls[name], name))
+            sessions = {name: Answers(browser, urls[name], name) for name in APPS}
+            for a in range(100, 100 + repeats):
+                for name in APPS:
+                    results[name].setdefault("answer", []).append(sessions[name].once(a))
+            for session in sessions.values():
+                session.close()
+            print("switch and answers measured", flush=True)
+            changes = [slider_change(browser, urls["app"], logs["app"], seed)
+                       for seed in range(101, 101 + 2 * repeats, 2)]
         browser.close()
 
     rows = [("(i) just started: first chart drawn", "first_started"),
