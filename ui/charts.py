@@ -24,6 +24,9 @@ MAX_POINTS = 600  # buckets per error curve sent to the browser: about one per p
 RIGHT, WRONG = "#1f6fb2", "#d95f02"  # blue, orange (strong): lines, bars, marks
 RIGHT_LIGHT, WRONG_LIGHT, PLAIN = "#c6dbef", "#fdd0a2", "#eceff1"  # cell backgrounds
 CURRENT, OTHER, NEUTRAL = "#08519c", "#9ecae1", "#90a4ae"  # the highlighted bar, the rest, bands
+MUTED = "#455a64"  # quiet text: 7.3:1 on white (NEUTRAL, 2.6:1, is for lines and bands only)
+BLUE_TEXT, ORANGE_TEXT = "#08519c", "#a63603"  # signs drawn as text (✓ ✗ ↑ ↓): 4.5:1 or more
+# on white and on the light fills (RIGHT and WRONG, 3.7:1 and 2.6:1 on theirs, are for marks)
 DIVERGING = ["#2166ac", "#f7f7f7", "#b35806"]  # below 0, 0, above 0: blue, white, orange
 SEQUENTIAL = "viridis"  # 0 to 1
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
@@ -183,7 +186,7 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
                                  "label": t("first_perfect_label", iteration=first_perfect)}])
         layers.append(alt.Chart(mark).mark_rule(color=WRONG, strokeDash=[4, 3]).encode(
             x="iteration:Q"))
-        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, color=WRONG).encode(
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=4, color=ORANGE_TEXT).encode(
             x="iteration:Q", y=alt.value(height * 0.55), text="label:N"))  # clear of 100 %
     return alt.layer(*layers).properties(padding=PADDING, title=wrapped(t("chart_accuracy_title")), height=height)
 
@@ -495,10 +498,10 @@ def _update_arrow(x1, y1, x2, y2, piece, largest):
     size = abs(piece) / largest if largest > 0 else 0.0
     if size < 1e-3:
         return _arrow(x1, y1, x2, y2, 1.0, NEUTRAL)
-    colour, mark = (UP, "↑") if piece > 0 else (DOWN, "↓")
+    colour, mark, text = (UP, "↑", ORANGE_TEXT) if piece > 0 else (DOWN, "↓", BLUE_TEXT)
     drawn = _arrow(x1, y1, x2, y2, 1 + 7 * size, colour)
     if size >= 0.15:  # the sign in a mark, not in colour alone
-        drawn += _text((x1 + x2) / 2 + 9, (y1 + y2) / 2 + 4, mark, 12, colour=colour,
+        drawn += _text((x1 + x2) / 2 + 9, (y1 + y2) / 2 + 4, mark, 13, colour=text,
                        weight="bold")
     return drawn
 
@@ -536,15 +539,15 @@ def subtraction_picture(walk, phase, step, alt_text):
     for row, label in labels:
         if row == "bars" and phase in (FORWARD, QUESTION):
             continue
-        parts.append(_text(MARGIN_LEFT - 5, ROW[row], label, 12, "end", NEUTRAL))
-    parts.append(_text(MARGIN_LEFT - 5, ROW["a"], "a", 16, "end", NEUTRAL))
-    parts.append(_text(MARGIN_LEFT - 5, ROW["b"], "− b", 16, "end", NEUTRAL))
+        parts.append(_text(MARGIN_LEFT - 5, ROW[row], label, 13, "end", MUTED))
+    parts.append(_text(MARGIN_LEFT - 5, ROW["a"], "a", 16, "end", MUTED))
+    parts.append(_text(MARGIN_LEFT - 5, ROW["b"], "− b", 16, "end", MUTED))
     left, right = MARGIN_LEFT + 4, MARGIN_LEFT + steps * COLUMN - 4
     parts.append(f'<line x1="{left}" y1="{ROW["line"]}" x2="{right}" y2="{ROW["line"]}" '
                  f'stroke="#263238" stroke-width="1.5"/>')
     # the state before the first column: h0 = 0.1 in every unit
     start = MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT - 4
-    parts.append(_text(start - 10, middle - 12, "h₀", 12, colour=NEUTRAL))
+    parts.append(_text(start - 10, middle - 12, "h₀", 13, colour=MUTED))
     for t_ in range(steps):
         parts.append(_column(walk, t_, x(t_), phase, done, blame_from, largest_blame,
                              largest_piece, bars, tallest))
@@ -576,15 +579,15 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
             "borrow-in": int(walk.borrow_in[t_]), "target": truth}
     tip = [t("bs_tip_column", t=t_, a=data["a"], b=data["b"], borrow=data["borrow-in"],
              target=truth)]
-    parts = [_text(cx, ROW["head"], t_, 12, colour=NEUTRAL),
+    parts = [_text(cx, ROW["head"], t_, 13, colour=MUTED),
              _text(cx, ROW["a"], data["a"], 19), _text(cx, ROW["b"], data["b"], 19),
-             _text(cx, ROW["true"], truth, 15, colour=NEUTRAL)]
+             _text(cx, ROW["true"], truth, 15, colour=MUTED)]
     if computed:
         data.update({"out": repr(out), "predicted": predicted})
         tip.append(t("bs_tip_net", out=out, bit=predicted,
                      mark=RIGHT_MARK if right else WRONG_MARK))
         parts.append(_text(cx, ROW["borrow"], walk.borrow_in[t_], 13,
-                           colour=CURRENT if walk.borrow_in[t_] else NEUTRAL,
+                           colour=CURRENT if walk.borrow_in[t_] else MUTED,
                            weight="bold" if walk.borrow_in[t_] else "normal"))
         state = trace.hidden[t_ + 1]
         side = math.ceil(math.sqrt(len(state)))
@@ -600,8 +603,8 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
                      f'fill="{fill}" stroke="{colour}"/>')
         parts.append(_text(cx - 5, ROW["net"], predicted, 17, weight="bold"))
         parts.append(_text(cx + 11, ROW["net"], RIGHT_MARK if right else WRONG_MARK, 13,
-                           colour=colour, weight="bold"))
-        parts.append(_text(cx, ROW["sure"], f"{math.floor(sure * 100)}%", 12, colour=NEUTRAL))
+                           colour=BLUE_TEXT if right else ORANGE_TEXT, weight="bold"))
+        parts.append(_text(cx, ROW["sure"], f"{math.floor(sure * 100)}%", 13, colour=MUTED))
         if phase == UPDATE:
             moved_0, moved_h, moved_1 = walk.moved
             parts.append(_update_arrow(cx - 5, ROW["b"] + 8, cx - 5, top - 1,
@@ -621,7 +624,7 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
     else:
         parts.append(f'<rect x="{cx - CELL / 2}" y="{top}" width="{CELL}" height="{CELL}" '
                      f'fill="white" stroke="{NEUTRAL}" stroke-dasharray="3 2" rx="2"/>')
-        parts.append(_text(cx, ROW["net"], "?", 17, colour=NEUTRAL))
+        parts.append(_text(cx, ROW["net"], "?", 17, colour=MUTED))
     if blamed_here and phase in (BACKWARD, UPDATE):
         own, later = float(blamed.own_size[t_]), float(blamed.later_size[t_])
         data.update({"blame": repr(float(blamed.size[t_])), "share": repr(float(blamed.share[t_])),
@@ -641,7 +644,7 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
         bar = BAR * share / tallest
         parts.append(f'<rect x="{cx - 12}" y="{ROW["bars"] - 14 - bar:.2f}" width="24" '
                      f'height="{bar:.2f}" fill="{CURRENT if phase == BACKWARD else OTHER}"/>')
-        parts.append(_text(cx, ROW["bars"], f"{share:.0%}", 12))
+        parts.append(_text(cx, ROW["bars"], f"{share:.0%}", 13))
     attributes = " ".join(f'data-{name}="{value}"' for name, value in data.items())
     title = html.escape(" ".join(tip))
     return f'<g class="bs-column" {attributes}><title>{title}</title>{"".join(parts)}</g>'
@@ -702,8 +705,8 @@ def time_lapse_chart(iterations, share, learned_at, title, subtitle):
         alt.Tooltip("bit:O", title=t("axis_bit")), alt.Tooltip("label:N", title=" ")])
     halo = base.mark_point(shape="circle", size=170, filled=True, color="white", opacity=0.9)
     signs = base.mark_text(fontSize=13, fontWeight="bold").encode(
-        text="mark:N", color=alt.condition(f"datum.mark == '{RIGHT_MARK}'", alt.value(RIGHT),
-                                           alt.value(WRONG)))
+        text="mark:N", color=alt.condition(f"datum.mark == '{RIGHT_MARK}'",
+                                           alt.value(BLUE_TEXT), alt.value(ORANGE_TEXT)))
     # Streamlit fits title, axes and legend into the height too
     return alt.layer(cells, halo, signs).properties(
         padding=PADDING, title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)

@@ -12,6 +12,7 @@ from rnn import TrainConfig, train
 from tests.app.charts import chart_rows, chart_spec, chart_titled as chart
 from tests.reference import (book_pass, last_step_reach, overall_error, replayed,
                              update_piece_sizes)
+from ui import charts
 from ui.models import from_weights, model_store
 
 STEPS = 8
@@ -491,3 +492,34 @@ def test_the_visitors_choices_survive_a_page_switch(open_page):
     switch_to(at, "backprop").run()
     assert at.number_input(key="bp_a_8").value == 200
     assert at.select_slider(key="bp_step_forward_8").value == 5
+
+
+def relative_luminance(colour):
+    """WCAG 2's relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one, other):
+    light, dark = sorted((relative_luminance(one), relative_luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("phase", [charts.FORWARD, charts.QUESTION, charts.BACKWARD,
+                                   charts.UPDATE])
+def test_every_text_of_the_picture_is_readable_on_any_of_its_backgrounds(phase):
+    """WCAG AA for normal text (4.5:1) for every text of the walk's picture, against each light
+    fill it may sit on (the page, the current column, a right or a wrong answer's box): a class
+    reads it off a projector, a student off a phone, where it is drawn small."""
+    from rnn.blame import walk
+    net = train(TrainConfig(seed=3, hidden=4, iterations=600))  # a half-trained net: right and
+    walked = walk(net.params, 200, 57, 8, 0.9)  # wrong bits both
+    assert not (walked.shown.trace.prediction == walked.shown.trace.target).all()
+    svg = charts.subtraction_picture(walked, phase, 3, "alt")
+    fills = re.findall(r'<text [^>]*fill="(#[0-9a-f]{6})"', svg)
+    assert len(fills) > 8 * 4
+    backgrounds = ["#ffffff", "#eaf2fb", charts.RIGHT_LIGHT, charts.WRONG_LIGHT]
+    for fill in set(fills):
+        worst = min(contrast(fill, background) for background in backgrounds)
+        assert worst >= 4.5, (fill, round(worst, 2))
