@@ -150,12 +150,7 @@ def draw_neuron(model):
 def draw_time(model):
     curve = model.curve
     st.header(t("in_time"))
-    charts.show(charts.kept(model, "accuracy", lambda: charts.accuracy_chart(
-        curve.iterations, curve.accuracy, curve.first_perfect)),
-                t("chart_accuracy_text", first=float(curve.accuracy[0]),
-                  last=float(curve.final.accuracy),
-                  when=t("chart_accuracy_when", iteration=curve.first_perfect)
-                  if curve.first_perfect is not None else t("chart_accuracy_never")))
+    charts.show_accuracy(model)
     if curve.first_perfect is not None:
         st.markdown(t("in_time_text", iteration=curve.first_perfect))
     else:

@@ -44,29 +44,22 @@ def render(model):
 
     st.markdown(t("train_reading", accuracy=curve.final.accuracy))
     left, right = st.columns(2)
-    error_chart, accuracy_chart = kept_charts(model)
     with left:
         errors = result.errors
         tenth = max(1, len(errors) // 10)
-        charts.show(error_chart, t(
+        charts.show(kept_charts(model)[0], t(
             "chart_error_text", iterations=len(errors), first=float(errors[:tenth].mean())
             if len(errors) else 0.0, last=float(errors[-tenth:].mean()) if len(errors) else 0.0))
     with right:
-        charts.show(accuracy_chart,
-                    t("chart_accuracy_text", first=float(curve.accuracy[0]),
-                      last=float(curve.final.accuracy), when=t("chart_accuracy_when",
-                                                               iteration=curve.first_perfect)
-                      if curve.first_perfect is not None else t("chart_accuracy_never")))
+        charts.show_accuracy(model)
     download_button(model)
     draw_log(result)
 
 
 def kept_charts(model):
     """The page's two charts, made once per model and language (charts.kept)."""
-    curve = model.curve
     return (charts.kept(model, "error", lambda: charts.error_chart(model.result.errors)),
-            charts.kept(model, "accuracy", lambda: charts.accuracy_chart(
-                curve.iterations, curve.accuracy, curve.first_perfect)))
+            charts.kept_accuracy(model))
 
 
 def draw_log(result):

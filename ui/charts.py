@@ -6,7 +6,6 @@ colour is never the only sign of right and wrong, which also carry the marks ✓
 """
 import functools
 import html
-import importlib
 import json
 import math
 from dataclasses import dataclass
@@ -109,11 +108,10 @@ def show(chart, text):
 
 
 def warm_up():
-    """Build one small chart as Streamlit would send it, so that the first visitor does not pay
-    for what the first chart of a process costs (Altair compiles its schema's validator; Arrow,
-    how Streamlit sends chart data, is imported): about 0.1 s here."""
-    importlib.import_module("pyarrow")  # Streamlit imports it on its first chart
-    alt.Chart(table([{"x": 0.0}])).mark_line().encode(x="x:Q").to_dict()  # as the tests do
+    """Make one small chart ready to send (`spec`), so that the first visitor does not pay for
+    what the first chart of a process costs (Arrow, how Streamlit sends chart data, is imported
+    then)."""
+    spec(alt.Chart(table([{"x": 0.0}])).mark_line().encode(x="x:Q"))
 
 
 def table(records):
@@ -189,6 +187,22 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, color=ORANGE_TEXT).encode(
             x="iteration:Q", y=alt.value(height * 0.55), text="label:N"))  # clear of 100 %
     return alt.layer(*layers).properties(padding=PADDING, title=wrapped(t("chart_accuracy_title")), height=height)
+
+
+def kept_accuracy(model):
+    """The accuracy chart of `model`'s run (accuracy_chart), kept with it (`kept`)."""
+    curve = model.curve
+    return kept(model, "accuracy", lambda: accuracy_chart(curve.iterations, curve.accuracy,
+                                                          curve.first_perfect))
+
+
+def show_accuracy(model):
+    """The accuracy chart of `model`'s run with its text: the training and insight pages."""
+    curve = model.curve
+    show(kept_accuracy(model), t(
+        "chart_accuracy_text", first=float(curve.accuracy[0]), last=float(curve.final.accuracy),
+        when=t("chart_accuracy_when", iteration=curve.first_perfect)
+        if curve.first_perfect is not None else t("chart_accuracy_never")))
 
 
 def wrapped(text, width=300, font_size=13):

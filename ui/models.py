@@ -14,7 +14,6 @@ from rnn.curve import accuracy_curve
 from rnn.training import TrainResult
 from ui import charts, queue, redis_store, worker
 from ui.i18n import t
-from ui.settings import DEFAULTS
 from ui.shared import obtain
 
 MAX_MODELS = 24  # trained configurations kept per process
@@ -49,8 +48,7 @@ class Model:
         same page at once computes it once)."""
         if key in self.extras:
             return self.extras[key]
-        with self._lock:
-            lock = self._computing.setdefault(key, threading.Lock())
+        lock = self._lock_for(key)
         status = st.empty()  # the place in the queue, while waiting for a turn
         while not lock.acquire(timeout=0.2):  # another session computes it
             status.empty()  # a Streamlit call: a rerun of this session stops the wait here
@@ -65,12 +63,15 @@ class Model:
     def analysed_here(self, key, compute):
         """`analysed` with no page and no turns of the work queue: the server's warm-up, before
         any visitor (one who asks meanwhile waits for it, as for another session)."""
-        with self._lock:
-            lock = self._computing.setdefault(key, threading.Lock())
-        with lock:
+        with self._lock_for(key):
             if key not in self.extras:
                 self.extras[key] = compute(lambda: None)
         return self.extras[key]
+
+    def _lock_for(self, key):
+        """The lock held while analysis `key` is computed."""
+        with self._lock:
+            return self._computing.setdefault(key, threading.Lock())
 
     def memo(self, key, build):
         """Something drawn from this net that costs time to build and no turn of the work queue
@@ -114,17 +115,15 @@ def get_model(config, box):
     return obtain(model_store(), config, lambda box: _train(config, box), box)
 
 
-def warm_up(config=None, trained=None):
-    """Put the net of `config` (default: the sidebar's defaults, the book's settings) into the
-    store as the server starts (streamlit_app.py), with no page to draw on, and load what drawing
-    its charts needs (Arrow), so that the first visitor waits for none of it. `trained()`: its
-    (TrainResult, Curve, seconds of training), made elsewhere meanwhile (ui.worker.trained);
-    None: trained here now. A visitor who asks for the same net meanwhile waits for it as for
-    another session's training. Returns the model; logged; never raises (a failure only means no
-    head start: None)."""
+def warm_up(config, trained):
+    """Put the net of `config` (the server passes the sidebar's defaults, the book's settings)
+    into the store as the server starts (streamlit_app.py), with no page to draw on, and load
+    what drawing its charts needs (Arrow), so that the first visitor waits for none of it.
+    `trained()` gives its (TrainResult, Curve, seconds of training), made meanwhile elsewhere
+    (ui.worker.trained, in the worker process). A visitor who asks for the same net meanwhile
+    waits for it as for another session's training. Returns the model; logged; never raises (a
+    failure only means no head start: None)."""
     started = time.perf_counter()
-    config = config or DEFAULTS
-    trained = trained or (lambda: worker.trained(config))
     try:
         model = obtain(model_store(), config, lambda box: _trained_quietly(config, trained),
                        None)

@@ -3,10 +3,11 @@
 Trainings, their scoring and sweeps compute in one worker process (ui.worker), which does one
 request at a time; gradient checks and analyses compute in the server process, where NumPy on
 matrices this small holds the GIL. Two turns at once would not finish sooner: they would wait for
-each other in the worker, or slow every visitor's page down in the server. So a job computes in short chunks, one turn per chunk, and the turns go
-round the visitors who are waiting, one turn each in the order they first asked: a visitor with
-five tabs of long runs gets one turn in six when five other visitors wait, and a short job waits
-at most one chunk of each job ahead of it, never for a long job to end.
+each other in the worker, or slow every visitor's page down in the server. So a job computes in
+short chunks, one turn per chunk, and the turns go round the visitors who are waiting, one turn
+each in the order they first asked: a visitor with five tabs of long runs gets one turn in six
+when five other visitors wait, and a short job waits at most one chunk of each job ahead of it,
+never for a long job to end.
 """
 import hashlib
 import threading
