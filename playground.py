@@ -10,7 +10,8 @@ from functools import partial
 import streamlit as st
 
 from app_pages import backprop, calculator, insight, train
-from ui import models, queue, settings
+from compute import jobs
+from ui import models, settings
 from ui.i18n import t
 
 PAGES = [(train, "train", "📉"), (calculator, "calculator", "🧮"), (backprop, "backprop", "🔁"),
@@ -25,11 +26,13 @@ def show(page, config):
     body = st.empty()  # training progress first, then the page, in the same place
     seconds, over = models.too_big(config)
     if over:
-        body.error(t("too_big", seconds=seconds, limit=queue.JOB_SECONDS,
+        body.error(t("too_big", seconds=seconds, limit=jobs.JOB_SECONDS,
                      iterations=config.iterations, hidden=config.hidden, bits=config.bits),
                    icon="🛑")
         return
-    model = models.get_model(config, body)
+    model = models.get_model(config, body)  # None: it said why in `body`
+    if model is None:
+        return
     if model.result.status == "diverged" and not page.SHOWS_DIVERGED:
         body.error(t("diverged_page"), icon="💥")
         return

@@ -6,17 +6,18 @@ rnn.replay, built on rnn.model.forward / rnn.model.backward."""
 import numpy as np
 import streamlit as st
 
-from rnn import analysis, blame
-from ui import charts, checks, queue, walk
+from compute import jobs
+from compute.jobs import digest
+from compute.service import SERVER
+from rnn import analysis, blame, cost
+from ui import charts, computing, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
-from ui.shared import LruStore, obtain
 from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_backprop", "bp_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
 WIDE = 32  # the wider calculator's width, for the reach of the last bit's error
-MAX_LAPSES = 32  # time-lapses kept per process
 
 
 def render(model):
@@ -28,10 +29,15 @@ def render(model):
         upload_note(model)
         config = model.config
         params, a, b, chosen = choose_problem(model)
-        walked = blame.walk(params, a, b, config.bits, config.alpha)
+        walked = computing.once(
+            ("walk", digest(params), a, b, config.bits, config.alpha),
+            jobs.one(blame.walk, params, a, b, config.bits, config.alpha),
+            cost.backward_seconds(config.hidden, config.bits))
+        if walked is None:
+            return
         st.caption(t("bp_problem", a=a, b=b, value=(a - b) % 2**config.bits, iteration=chosen,
                      error=walked.shown.error_before))
-        key = f"{checks.digest(params)[:16]}-{a}-{b}-{config.bits}-{config.alpha}"
+        key = f"{digest(params)[:16]}-{a}-{b}-{config.bits}-{config.alpha}"
         st.header(t("bs_picture_header"))
         st.markdown(t("bs_picture_text"))
         walk.player(walked, key)
@@ -96,7 +102,10 @@ def draw_reach(model):
         nets = [(t("bs_series_start"), result.snapshots[0]),
                 (t("bs_series_end", iteration=int(result.snapshot_iterations[-1])),
                  model.params)]
-    reaches = [(name, blame.problem_reach(params, top, 1, width)[0]) for name, params in nets]
+    reached = [(name, reach_of(params, width)) for name, params in nets]
+    if any(found is None for _, found in reached):
+        return
+    reaches = [(name, found[0]) for name, found in reached]
     text = joined(t("bs_reach_alt", net=name, last=width - 1, left=reach[0] / reach[-1])
                   for name, reach in reaches)
     charts.show(charts.kept(model, f"reach_{width}", lambda: charts.reach_chart(
@@ -124,57 +133,50 @@ def fade_sentence(name, fade):
     return t("bs_reach_grow", net=name, fade=1 / fade)
 
 
-def wide_accuracy(model):
-    """The analysis behind rule_sentence: compute(turn) of the net's accuracy at WIDE bits."""
-    return lambda turn: analysis.length_generalisation(model.params, (WIDE,))[WIDE]
+def reach_of(params, width):
+    """blame.problem_reach of 2^(width-1) - 1 for `params`, computed once in the pool: (reach (T,),
+    the net's bits, the true bits); None, with a message, when it cannot be done now."""
+    return computing.once(("reach", digest(params), width),
+                          jobs.one(blame.problem_reach, params, 2 ** (width - 1), 1, width),
+                          cost.backward_seconds(params.hidden, width))
 
 
-def warm_up(model):
+def wide_work(model):
+    """The analysis behind rule_sentence: the net's accuracy at WIDE bits (work, estimate)."""
+    return (analysis.length_steps(model.params, (WIDE,)),
+            cost.lengths_seconds(model.config.hidden, (WIDE,), 500))
+
+
+def lapse_work(model, a, b):
+    """The time-lapse of a - b over the run's snapshots (work, estimate)."""
+    result, config = model.result, model.config
+    return (blame.time_lapse_steps(result.snapshots, result.snapshot_iterations, a, b,
+                                   config.bits),
+            cost.time_lapse_seconds(len(result.snapshots), config.hidden, config.bits))
+
+
+def warm_up(service, model):
     """What the page computes for `model` and its first problem (2^(bits-1) - 1, the walk's
     default), computed before anyone asks (the server's warm-up): the time-lapse and the
     accuracy at WIDE bits."""
-    result, bits = model.result, model.config.bits
-    a, b = 2 ** (bits - 1), 1
-    obtain(lapse_store(), (model.config, a, b), lambda box: blame.time_lapse(
-        result.snapshots, result.snapshot_iterations, a, b, bits), None)
-    model.analysed_here(("bs_length", WIDE), wide_accuracy(model))
+    a, b = 2 ** (model.config.bits - 1), 1
+    for name, (work, estimate) in ((("lapse", a, b), lapse_work(model, a, b)),
+                                   (("length", WIDE), wide_work(model))):
+        jobs.derived(service, (model.key, name), work, SERVER, estimate)
 
 
 def rule_sentence(model):
     """Whether the rule the net learned carries a borrow far: its accuracy on random WIDE-bit
     problems (the insight page's length test, same pairs) and its answer to 2^(WIDE-1) - 1."""
-    accuracy = model.analysed(("bs_length", WIDE), wide_accuracy(model))
-    top = 2 ** (WIDE - 1)
-    _, written, target = blame.problem_reach(model.params, top, 1, WIDE)
+    lengths = computing.derived(model, ("length", WIDE), *wide_work(model))
+    reached = reach_of(model.params, WIDE)
+    if lengths is None or reached is None:
+        return ""
+    accuracy = lengths[WIDE]
+    _, written, target = reached
     verdict = t("bs_verdict_right" if (written == target).all() else "bs_verdict_wrong")
     return t("bs_rule_holds" if accuracy >= 0.9 else "bs_rule_partial", bits=model.config.bits,
-             accuracy=accuracy, a=top, verdict=verdict)
-
-
-@st.cache_resource
-def lapse_store():
-    return LruStore(MAX_LAPSES)
-
-
-@st.cache_resource
-def lapse_charts():
-    """The time-lapse charts made last (charts.spec), per problem and language."""
-    return LruStore(2 * MAX_LAPSES)
-
-
-def time_lapse_of(model, a, b):
-    """The time-lapse of a - b over the run's snapshots, computed once per process in turns of the
-    work queue, kept for the MAX_LAPSES problems asked for last."""
-    result = model.result
-
-    def build(box):
-        with queue.job(queue.PlaceShown(box)) as job:
-            return blame.time_lapse(result.snapshots, result.snapshot_iterations, a, b,
-                                    model.config.bits, progress=job.next_turn)
-    box = st.empty()
-    lapse = obtain(lapse_store(), (model.config, a, b), build, box)
-    box.empty()
-    return lapse
+             accuracy=accuracy, a=2 ** (WIDE - 1), verdict=verdict)
 
 
 def draw_time_lapse(model, walked):
@@ -186,13 +188,13 @@ def draw_time_lapse(model, walked):
         return
     a, b = walked.shown.a, walked.shown.b
     st.markdown(t("bs_lapse_text", a=a, b=b))
-    lapse = time_lapse_of(model, a, b)
-    made = lapse_charts().slot((model.config, a, b, language()))
-    if made.value is None:
-        made.value = charts.spec(charts.time_lapse_chart(
-            lapse.iterations, lapse.share, lapse.learned_at, t("bs_lapse_title"),
-            t("bs_lapse_subtitle", a=a, b=b)))
-    charts.show(made.value, lapse_sentence(lapse, walked.borrow_in))
+    lapse = computing.derived(model, ("lapse", a, b), *lapse_work(model, a, b))
+    if lapse is None:
+        return
+    made = charts.kept(model, ("lapse", a, b), lambda: charts.time_lapse_chart(
+        lapse.iterations, lapse.share, lapse.learned_at, t("bs_lapse_title"),
+        t("bs_lapse_subtitle", a=a, b=b)))
+    charts.show(made, lapse_sentence(lapse, walked.borrow_in))
 
 
 def lapse_sentence(lapse, borrow_in):
@@ -298,14 +300,35 @@ def draw_updates(shown, alpha):
 
 
 def draw_gradient_check(shown, params, bits):
-    """The gradient check of this problem, on as many weights as GRADIENT_CHECK_SECONDS of the
-    server's time allow (a random sample of them on a big net), computed once per process."""
+    """The gradient check of this problem, on as many weights as GRADIENT_CHECK_SECONDS of
+    computing allow (a random sample of them on a big net), computed once per process."""
     st.header(t("bp_gradcheck"))
     box = st.empty()
-    check = checks.gradient_check(params, shown.a, shown.b, bits, box)
+    check = computing.guarded(box, lambda: jobs.gradient_check(
+        computing.service(), params, shown.a, shown.b, bits, computing.visitor(),
+        CheckWatch(box)))
+    if check is None:
+        return
     with box.container():
         (st.success if check.passed else st.error)(
             t("bp_gradcheck_pass" if check.passed else "bp_gradcheck_fail",
               error=check.relative_error), icon="✅" if check.passed else "❌")
         key = "bp_gradcheck_all" if check.checked == check.total else "bp_gradcheck_sample"
         st.caption(t(key, checked=check.checked, weights=check.total))
+
+
+class CheckWatch(computing.PageWatch):
+    """The gradient check's PageWatch with its progress bar, drawn once it computes."""
+
+    def __init__(self, box):
+        super().__init__(box)
+        self.box, self.bar = box, None
+
+    def progress(self, done, total):
+        if self.bar is None:
+            with self.box.container():
+                self.status = st.empty()
+                self.bar = st.progress(0.0)
+            self.shown = None
+        self.bar.progress(done / max(1, total), text=t("bp_gradcheck_progress", done=int(done),
+                                                       total=int(total)))

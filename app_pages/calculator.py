@@ -3,8 +3,9 @@ import numpy as np
 import streamlit as st
 
 from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
-from rnn.evaluate import answer, predict_bits, random_operands
-from ui import charts
+from rnn import evaluate
+from rnn.evaluate import random_operands
+from ui import charts, computing
 from ui.i18n import t
 from ui.keys import scoped
 from ui.upload import model_in_use, upload_note
@@ -97,7 +98,10 @@ def draw_answer(params, a, b, width, train_bits):
     """The bits of a, b, the right answer and the net's, then what they mean. When a < b the
     right answer is below zero: an n-bit net wraps around, and its bits are compared with the
     wrapped answer, (a - b) mod 2^n."""
-    proba, predicted = answer(params, a, b, width)
+    answered = computing.call(evaluate.answer, params, a, b, width)
+    if answered is None:
+        return
+    proba, predicted = answered
     expected = subtract_bits(to_bits(a, width), to_bits(b, width))[0]  # (a - b) mod 2^n
     wrong = predicted != expected
     net_value, wrapped = from_bits(predicted), (a - b) % 2**width
@@ -150,7 +154,9 @@ def draw_random_problems(params, width):
         return
     rng = np.random.default_rng(st.session_state["calc_draw"])
     a_bits, b_bits = random_operands(width, RANDOM_PROBLEMS, rng)
-    net_bits = predict_bits(params, a_bits, b_bits)
+    net_bits = computing.call(evaluate.predict_bits, params, a_bits, b_bits)
+    if net_bits is None:
+        return
     right = (net_bits == subtract_bits(a_bits, b_bits)[0]).all(axis=1)
     st.metric(t("calc_score"), f"{int(right.sum())} / {RANDOM_PROBLEMS}")
     st.dataframe([{"a": str(from_bits(x)), "b": str(from_bits(y)),

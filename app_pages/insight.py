@@ -2,11 +2,11 @@
 import numpy as np
 import streamlit as st
 
+from compute import jobs
+from compute.service import SERVER
 from rnn import analysis, cost
-from rnn.bits import from_bits, subtract_bits, to_bits
-from rnn.evaluate import EXHAUSTIVE_BITS, answer
-from rnn.model import forward
-from ui import charts, queue, sweeps
+from rnn.evaluate import EXHAUSTIVE_BITS
+from ui import charts, computing, sweeps
 from ui.i18n import t
 from ui.keys import scoped
 
@@ -16,21 +16,31 @@ LENGTH_WIDTHS = (8, 16, 32, 64, 128, 256)
 
 
 def analyses(model):
-    """The page's analyses of `model`, each computed once per model (Model.analysed):
-    {key: compute(turn)}; the map is exhaustive up to EXHAUSTIVE_BITS, sampled above."""
-    params, bits = model.params, model.config.bits
-    return {"map" if bits <= EXHAUSTIVE_BITS else "sample_map":
-            (lambda turn: analysis.correctness_map(params, bits)) if bits <= EXHAUSTIVE_BITS
-            else (lambda turn: analysis.sampled_map(params, bits)),
-            "lengths": lambda turn: analysis.length_generalisation(params, LENGTH_WIDTHS),
-            "correlation": lambda turn: analysis.borrow_correlation(params, bits),
-            "ablation": lambda turn: analysis.ablation(params, bits, turn)}
+    """The page's analyses of `model`, each computed once per net in the worker pool:
+    {name: (work, estimated seconds)} for ui.computing.derived; the map is exhaustive up to
+    EXHAUSTIVE_BITS, sampled above."""
+    params, bits, hidden = model.params, model.config.bits, model.config.hidden
+    pairs = 2 ** (bits - 1) * (2**bits + 1) if bits <= EXHAUSTIVE_BITS else analysis.SAMPLE
+    mapped = ("map", jobs.one(analysis.correctness_map, params, bits)) \
+        if bits <= EXHAUSTIVE_BITS else ("sample_map", jobs.one(analysis.sampled_map, params, bits))
+    return {mapped[0]: (mapped[1], cost.score_seconds(hidden, bits)),
+            "lengths": (analysis.length_steps(params, LENGTH_WIDTHS),
+                        cost.lengths_seconds(hidden, LENGTH_WIDTHS, 500)),
+            "correlation": (jobs.one(analysis.borrow_correlation, params, bits),
+                            cost.correlation_seconds(hidden, bits, pairs)),
+            "ablation": (analysis.ablation_steps(params, bits), cost.ablation_seconds(hidden, bits))}
 
 
-def warm_up(model):
+def analysed(model, name):
+    """One of the page's analyses of `model` (None, with a message, when it cannot be done now)."""
+    work, estimate = analyses(model)[name]
+    return computing.derived(model, name, work, estimate)
+
+
+def warm_up(service, model):
     """The page's analyses of `model`, computed before anyone asks (the server's warm-up)."""
-    for key, compute in analyses(model).items():
-        model.analysed_here(key, compute)
+    for name, (work, estimate) in analyses(model).items():
+        jobs.derived(service, (model.key, name), work, SERVER, estimate)
 
 
 def render(model):
@@ -47,7 +57,9 @@ def draw_map(model):
     st.header(t("in_map"))
     left, right = st.columns([3, 2])
     if bits <= EXHAUSTIVE_BITS:
-        found = model.analysed("map", analyses(model)["map"])
+        found = analysed(model, "map")
+        if found is None:
+            return
         pairs = 2 ** (bits - 1) * (2**bits + 1)
         with left:
             charts.show(charts.kept(model, "map", lambda: charts.correctness_map_chart(
@@ -58,15 +70,16 @@ def draw_map(model):
             if found.hardest:
                 st.markdown(t("in_hardest"))
                 rows = []
-                for a, b, chain in found.hardest:
-                    net = from_bits(answer(params, a, b, bits)[1])
+                for (a, b, chain), net in zip(found.hardest, found.answers):
                     rows.append({"a": a, "b": b, t("in_chain"): chain,
                                  t("calc_net_answer"): net, t("calc_true_answer"): a - b})
                 st.dataframe(rows, hide_index=True)
             else:
                 st.success(t("in_all_right", pairs=pairs), icon="✅")
     else:
-        found = model.analysed("sample_map", analyses(model)["sample_map"])
+        found = analysed(model, "sample_map")
+        if found is None:
+            return
         wrong = int((~found.right).sum())
         with left:
             charts.show(charts.kept(model, "sampled_map", lambda: charts.sampled_map_chart(
@@ -84,7 +97,9 @@ def draw_map(model):
 def draw_lengths(model):
     bits = model.config.bits
     st.header(t("in_length"))
-    lengths = model.analysed("lengths", analyses(model)["lengths"])
+    lengths = analysed(model, "lengths")
+    if lengths is None:
+        return
     ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
             "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
     charts.show(charts.kept(model, "lengths", lambda: charts.bars(
@@ -114,7 +129,9 @@ def draw_neuron(model):
     params, config = model.params, model.config
     bits = config.bits
     st.header(t("in_neuron"))
-    correlation = model.analysed("correlation", analyses(model)["correlation"])
+    correlation = analysed(model, "correlation")
+    if correlation is None:
+        return
     best = int(np.abs(correlation).argmax())
     left, right = st.columns(2)
     r = float(correlation[best])
@@ -131,13 +148,14 @@ def draw_neuron(model):
         b = int(columns[1].number_input(t("calc_b"), 0, top, 1, key=scoped("in_b", bits),
                                         persist_state="session"))
         st.caption(t("calc_range", top=top, width=bits))
-        a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
-        target, borrow = subtract_bits(a_bits, b_bits)
-        trace = forward(params, a_bits, b_bits, target)
-        charts.show(charts.neuron_chart(trace.hidden[1:, best], borrow, best),
-                    t("chart_neuron_text", unit=best, a=a, b=b))
+        traced = computing.call(analysis.neuron_trace, params, a, b, bits, best)
+        if traced is not None:
+            charts.show(charts.neuron_chart(*traced, best),
+                        t("chart_neuron_text", unit=best, a=a, b=b))
     st.markdown(t("in_neuron_text", unit=best, r=r, verdict=t(borrow_verdict(r))))
-    ablated = model.analysed("ablation", analyses(model)["ablation"])
+    ablated = analysed(model, "ablation")
+    if ablated is None:
+        return
     full = model.curve.final.accuracy
     weakest = int(ablated.argmin())
     charts.show(charts.kept(model, "ablation", lambda: charts.bars(
@@ -175,9 +193,9 @@ def draw_sweeps(model):
 def draw_sweep(kind, configs, iterations):
     result = sweeps.peek_sweep(configs)
     seconds = cost.sweep_seconds(configs)
-    if result is None and seconds > queue.JOB_SECONDS:
+    if result is None and seconds > jobs.JOB_SECONDS:
         st.info(t("in_sweep_too_big", count=len(configs), seconds=seconds,
-                  limit=queue.JOB_SECONDS), icon="🛑")
+                  limit=jobs.JOB_SECONDS), icon="🛑")
         return
     slot, earlier = st.empty(), result is not None
     if result is None and slot.button(t("in_sweep_run", count=len(configs)),

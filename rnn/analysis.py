@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import steps as stepping
 from .bits import from_bits, subtract_bits, to_bits
 from .evaluate import (EXHAUSTIVE_BITS, QUIET, all_pairs, correctness_grid, expected_bits,
                        hidden_steps, predict_bits, random_operands, score_random, score_width)
+from .model import forward
+from .steps import Step
 
 SAMPLE = 4_000  # random pairs a >= b behind the sampled map and the borrow correlation
 
@@ -31,6 +34,7 @@ class CorrectnessMap:
     wrong_pairs: int  # wrong problems with a >= b
     hardest: list  # (a, b, longest borrow chain) of wrong pairs a >= b, longest chains first
     per_bit: np.ndarray  # (bits,) share of pairs a >= b with bit t right
+    answers: list  # the net's answer (its bits read as a number) to each of `hardest`
 
 
 def correctness_map(params, bits, hardest=10):
@@ -44,9 +48,10 @@ def correctness_map(params, bits, hardest=10):
     wa, wb = a[wrong], b[wrong]
     chains = longest_borrow_chain(subtract_bits(to_bits(wa, bits), to_bits(wb, bits))[1])
     order = np.lexsort((wb, wa, -chains))[:hardest]
+    answers = from_bits(predict_bits(params, to_bits(wa[order], bits), to_bits(wb[order], bits)))
     return CorrectnessMap(bits, exact, int(wrong.sum()),
                           [(int(wa[i]), int(wb[i]), int(chains[i])) for i in order],
-                          right[:, a, b].mean(axis=1))
+                          right[:, a, b].mean(axis=1), [int(v) for v in np.atleast_1d(answers)])
 
 
 @dataclass
@@ -64,12 +69,6 @@ def sampled_map(params, bits, count=SAMPLE, seed=0):
     right = predict_bits(params, a_bits, b_bits) == expected_bits(a_bits, b_bits)
     return SampledMap(bits, from_bits(a_bits), from_bits(b_bits), right.all(axis=1),
                       right.mean(axis=0))
-
-
-def length_generalisation(params, widths=(8, 16, 32, 64, 128, 256), count=500, seed=0):
-    """Exact-match accuracy on `count` random pairs a >= b of each width, drawn with seed
-    `seed + width`: {width: accuracy}."""
-    return {w: score_random(params, w, count, seed + w).accuracy for w in widths}
 
 
 def operand_bits(bits, count=SAMPLE, seed=0):
@@ -109,15 +108,52 @@ def borrow_correlation(params, bits):
     return np.nan_to_num(correlation)
 
 
-def ablation(params, bits, progress=None):
+def ablation(params, bits):
     """Exact-match accuracy with each hidden unit silenced in turn (its state set to 0 after every
-    step): (H,), each scored by `score_width`. `progress()`, if given, is called after each unit
-    (a caller that shares the CPU gives others a turn there)."""
+    step): (H,), each scored by `score_width`; here (see `ablation_steps`)."""
+    return stepping.run(ablation_steps(params, bits))
+
+
+def ablation_steps(params, bits):
+    """`ablation` as rnn.steps, one unit per step; `done` counts units."""
     accuracy = np.empty(params.hidden)
     for unit in range(params.hidden):
-        keep = np.ones(params.hidden)
-        keep[unit] = 0.0
-        accuracy[unit] = score_width(params, bits, keep).accuracy
-        if progress is not None:
-            progress()
+        accuracy[unit] = yield Step(ablated_accuracy, (params, bits, unit), unit + 1,
+                                    params.hidden)
     return accuracy
+
+
+def ablated_accuracy(params, bits, unit):
+    """`score_width` accuracy with hidden unit `unit` silenced."""
+    keep = np.ones(params.hidden)
+    keep[unit] = 0.0
+    return score_width(params, bits, keep).accuracy
+
+
+def length_generalisation(params, widths=(8, 16, 32, 64, 128, 256), count=500, seed=0):
+    """Exact-match accuracy on `count` random pairs a >= b of each width, drawn with seed
+    `seed + width`: {width: accuracy}; here (see `length_steps`)."""
+    return stepping.run(length_steps(params, widths, count, seed))
+
+
+def length_steps(params, widths=(8, 16, 32, 64, 128, 256), count=500, seed=0):
+    """`length_generalisation` as rnn.steps, one width per step; `done` counts widths."""
+    found = {}
+    for done, width in enumerate(widths, start=1):
+        found[width] = yield Step(random_accuracy, (params, width, count, seed + width), done,
+                                  len(widths))
+    return found
+
+
+def random_accuracy(params, bits, count, seed):
+    """`score_random(...).accuracy`."""
+    return score_random(params, bits, count, seed).accuracy
+
+
+def neuron_trace(params, a, b, bits, unit):
+    """Hidden unit `unit`'s state after each step of the problem a - b, beside the true borrow out
+    of each step: ((T,), (T,))."""
+    a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
+    target, borrow = subtract_bits(a_bits, b_bits)
+    trace = forward(params, a_bits, b_bits, target)
+    return trace.hidden[1:, unit].copy(), borrow

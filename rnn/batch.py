@@ -22,6 +22,7 @@ older than Nehalem, e.g. Core 2) sum a dot product in an order that depends on w
 sit in memory, and there a 1-unit model side by side with others can end a last bit away from its
 lone run; every other size is exact there too.
 """
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,10 +169,85 @@ class LoneKernel:
         self.kernel.train(feed, targets[:, 0], alphas[0], outputs[:, 0])
 
 
+@dataclass(frozen=True)
+class BatchPoint:
+    """Where a batch stands: every model's weights and random stream, as training.Point."""
+    iteration: int
+    params: list  # Params per model
+    random_states: list  # np.random.RandomState.get_state() per model
+
+
+@dataclass
+class BatchSegment:
+    """What `advance_batch` trained: up to the next checkpoint."""
+    errors: np.ndarray  # (M, n) overallError per model and iteration
+    checkpoint: list  # Params per model at end.iteration, or None when it is no checkpoint
+    end: BatchPoint
+    seconds: float  # time spent
+
+
+def start_batch(configs):
+    """The BatchPoint before the first iteration: each model's listing initialisation."""
+    randoms = [np.random.RandomState(c.seed) for c in configs]
+    params = [init_params(c.hidden, r) for c, r in zip(configs, randoms)]
+    return BatchPoint(0, params, [r.get_state() for r in randoms])
+
+
+def advance_batch(configs, checkpoint_every, point, count):
+    """Train every model from `point` up to `count` more iterations, stopping at the next
+    checkpoint (a multiple of `checkpoint_every`, or the end). A pure function of its arguments:
+    the same BatchSegment wherever it is computed."""
+    started = time.perf_counter()
+    bits, total = configs[0].bits, configs[0].iterations
+    every = max(1, int(checkpoint_every))
+    randoms = []
+    for state in point.random_states:
+        randoms.append(np.random.RandomState())
+        randoms[-1].set_state(state)
+    next_checkpoint = (point.iteration // every + 1) * every
+    stop = min(total, point.iteration + max(1, count), next_checkpoint)
+    errors = np.empty((len(configs), stop - point.iteration))
+    params = list(point.params)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for members, kernel in _groups(configs, point.params, bits):
+            errors[members] = _train_group(configs, randoms, members, kernel, bits,
+                                           stop - point.iteration)
+            for m, p in zip(members, kernel.params()):
+                params[m] = p
+    checkpoint = params if stop % every == 0 or stop == total else None
+    return BatchSegment(errors, checkpoint,
+                        BatchPoint(stop, params, [r.get_state() for r in randoms]),
+                        time.perf_counter() - started)
+
+
+def _groups(configs, params, bits):
+    """(indices of the models, their kernel) per hidden size, in order of first appearance."""
+    groups = []
+    for hidden in dict.fromkeys(c.hidden for c in configs):
+        members = [m for m, c in enumerate(configs) if c.hidden == hidden]
+        kernel = LoneKernel if len(members) == 1 else BatchKernel
+        groups.append((members, kernel([params[m] for m in members], bits)))
+    return groups
+
+
+def _train_group(configs, randoms, members, kernel, steps, count):
+    """The next `count` problems of each model of a group, trained; returns their errors
+    (m, count)."""
+    problems = [draw_problems(randoms[m], count, steps, configs[m].sampling) for m in members]
+    a = np.stack([p[0] for p in problems], axis=1)  # (n, m)
+    b = np.stack([p[1] for p in problems], axis=1)
+    targets = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, m, T)
+    outputs = np.empty(targets.shape)  # (n, m, T)
+    kernel.train(kernel.feed(bitops.to_bits(a, steps), bitops.to_bits(b, steps)), targets,
+                 [configs[m].alpha for m in members], outputs)
+    return overall_errors(targets, outputs).T
+
+
 class BatchTraining:
     """Train configurations that share `bits` and `iterations` side by side, in chunks: the models
     of each hidden size together (`BatchKernel`, or `LoneKernel` for a size with one model), each
-    model on its own random stream."""
+    model on its own random stream. `run` advances it here (`advance_batch`); a caller may compute
+    `advance_batch(*training.advance_args(count))` elsewhere and hand the segment to `absorb`."""
 
     def __init__(self, configs, checkpoint_every):
         configs = list(configs)
@@ -180,56 +256,41 @@ class BatchTraining:
         self.configs = configs
         self.bits, self.total = configs[0].bits, configs[0].iterations
         self.checkpoint_every = max(1, int(checkpoint_every))
-        self._random = [np.random.RandomState(c.seed) for c in configs]
-        params = [init_params(c.hidden, r) for c, r in zip(configs, self._random)]
-        self._groups = []  # (indices of the models, their kernel) per hidden size
-        for hidden in dict.fromkeys(c.hidden for c in configs):
-            members = [m for m, c in enumerate(configs) if c.hidden == hidden]
-            kernel = LoneKernel if len(members) == 1 else BatchKernel
-            self._groups.append((members, kernel([params[m] for m in members], self.bits)))
-        self.iteration = 0
+        self.point = start_batch(configs)
         self._errors = np.empty((len(configs), self.total))
         self._checkpoint_iterations = [0]
         self._checkpoints = [self.params()]
+
+    @property
+    def iteration(self):
+        return self.point.iteration
 
     @property
     def done(self):
         return self.iteration >= self.total
 
     def params(self):
-        """Params per model, in the order of the configurations."""
-        params = [None] * len(self.configs)
-        for members, kernel in self._groups:
-            for m, p in zip(members, kernel.params()):
-                params[m] = p
-        return params
+        """Params per model, in the order of the configurations (copies)."""
+        return [params.copy() for params in self.point.params]
+
+    def advance_args(self, count):
+        return (self.configs, self.checkpoint_every, self.point, count)
 
     def run(self, count):
         """Train up to `count` more iterations, stopping at the next checkpoint."""
-        next_checkpoint = (self.iteration // self.checkpoint_every + 1) * self.checkpoint_every
-        stop = min(self.total, self.iteration + max(1, count), next_checkpoint)
-        start, self.iteration = self.iteration, stop
-        with np.errstate(over="ignore", invalid="ignore"):
-            for members, kernel in self._groups:
-                self._errors[members, start:stop] = self._train(members, kernel, stop - start)
-        if stop % self.checkpoint_every == 0 or stop == self.total:
-            self._checkpoint_iterations.append(stop)
-            self._checkpoints.append(self.params())
-        return stop - start
+        return self.absorb(advance_batch(*self.advance_args(count)))
 
-    def _train(self, members, kernel, count):
-        """The next `count` problems of each model of a group, trained; returns their errors
-        (m, count)."""
-        steps = self.bits
-        problems = [draw_problems(self._random[m], count, steps, self.configs[m].sampling)
-                    for m in members]
-        a = np.stack([p[0] for p in problems], axis=1)  # (n, m)
-        b = np.stack([p[1] for p in problems], axis=1)
-        targets = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, m, T)
-        outputs = np.empty(targets.shape)  # (n, m, T)
-        kernel.train(kernel.feed(bitops.to_bits(a, steps), bitops.to_bits(b, steps)), targets,
-                     [self.configs[m].alpha for m in members], outputs)
-        return overall_errors(targets, outputs).T
+    def absorb(self, segment):
+        begin, end = self.iteration, segment.end.iteration
+        if segment.errors.shape != (len(self.configs), end - begin):
+            raise ValueError(f"a segment of {segment.errors.shape} errors for iterations "
+                             f"{begin} to {end}")
+        self._errors[:, begin:end] = segment.errors
+        if segment.checkpoint is not None:
+            self._checkpoint_iterations.append(end)
+            self._checkpoints.append(list(segment.checkpoint))
+        self.point = segment.end
+        return end - begin
 
     def result(self):
         return BatchResult(self.configs, self.params(), self._errors[:, :self.iteration].copy(),

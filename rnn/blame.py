@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import steps as stepping
 from .bits import subtract_bits, to_bits
 from .model import WEIGHT_NAMES, backward, forward
 from .replay import Replay, replay
+from .steps import Step
 
-PROGRESS_EVERY = 50  # snapshots of a time-lapse between two calls of its `progress`
+PER_STEP = 50  # snapshots of a time-lapse per step of `time_lapse_steps`
 
 
 @dataclass
@@ -203,9 +205,26 @@ def right_for_good(right, iterations):
     return np.where(for_good[-1], np.asarray(iterations)[first], -1)
 
 
-def time_lapse(snapshots, iterations, a, b, bits, progress=None):
-    """The TimeLapse of the problem a - b over `snapshots` (Params at `iterations`).
-    `progress()`, if given, is called every PROGRESS_EVERY snapshots."""
+def time_lapse(snapshots, iterations, a, b, bits):
+    """The TimeLapse of the problem a - b over `snapshots` (Params at `iterations`), here."""
+    return stepping.run(time_lapse_steps(snapshots, iterations, a, b, bits))
+
+
+def time_lapse_steps(snapshots, iterations, a, b, bits, per_step=PER_STEP):
+    """`time_lapse` as rnn.steps, `per_step` snapshots per step; `done` counts snapshots."""
+    share, right = [], []
+    for start, stop in stepping.chunks(len(snapshots), per_step):
+        part = yield Step(lapse_part, (snapshots[start:stop], a, b, bits), stop, len(snapshots))
+        share.append(part[0])
+        right.append(part[1])
+    iterations = np.asarray(iterations)
+    right = np.concatenate(right) if right else np.zeros((0, bits), dtype=bool)
+    share = np.concatenate(share) if share else np.zeros((0, bits))
+    return TimeLapse(iterations, share, right, right_for_good(right, iterations))
+
+
+def lapse_part(snapshots, a, b, bits):
+    """Each snapshot's update_share (k, T) on a - b, and whether it writes each bit right (k, T)."""
     a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
     target = subtract_bits(a_bits, b_bits)[0]
     share = np.empty((len(snapshots), bits))
@@ -214,7 +233,4 @@ def time_lapse(snapshots, iterations, a, b, bits, progress=None):
         trace = forward(params, a_bits, b_bits, target)
         share[s] = update_share(update_pieces(trace, backward(params, trace)))
         right[s] = trace.prediction == target
-        if progress is not None and (s + 1) % PROGRESS_EVERY == 0:
-            progress()
-    iterations = np.asarray(iterations)
-    return TimeLapse(iterations, share, right, right_for_good(right, iterations))
+    return share, right

@@ -93,3 +93,28 @@ def gradient_check_seconds(hidden, bits, weights):
 def weights_within(seconds, hidden, bits):
     """How many weights a gradient check can try within `seconds` (at least 1)."""
     return max(1, int(seconds / (2 * forward_seconds(hidden, bits))))
+
+
+def backward_seconds(hidden, bits):
+    """One readable forward and backward pass of one problem (rnn.model), about three forwards."""
+    return 3 * forward_seconds(hidden, bits)
+
+
+def time_lapse_seconds(snapshots, hidden, bits):
+    """`blame.time_lapse` over `snapshots` snapshots."""
+    return snapshots * backward_seconds(hidden, bits)
+
+
+def ablation_seconds(hidden, bits):
+    """`analysis.ablation`: one score per hidden unit."""
+    return hidden * score_seconds(hidden, bits)
+
+
+def correlation_seconds(hidden, bits, pairs):
+    """`analysis.borrow_correlation` on `pairs` problems: two passes over every step."""
+    return 2 * score_seconds(hidden, bits, pairs * bits)
+
+
+def lengths_seconds(hidden, widths, count):
+    """`analysis.length_generalisation`: `count` random pairs of each width."""
+    return sum(score_seconds(hidden, width, count * width) for width in widths)

@@ -4,9 +4,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .evaluate import Score, first_perfect, score_width
+from . import steps as stepping
+from .evaluate import Score, accuracy_of, score_width, screen
+from .steps import Step
 
 CURVE_POINTS = 25  # a run's curve is scored at CURVE_POINTS + 1 snapshots spread over it (and more)
+SCREENS_PER_STEP = 50  # snapshots screened per step
 
 
 @dataclass
@@ -18,30 +21,45 @@ class Curve:
 
 
 def accuracy_curve(result, progress=None):
-    """Score a run (rnn.training.TrainResult) over its S snapshots, with `score_width`.
+    """Score a run (rnn.training.TrainResult) over its snapshots, here (see `curve_steps`).
+    `progress(done, total)`, if given, is called after each step."""
+    return stepping.run(curve_steps(result), progress)
+
+
+def curve_steps(result):
+    """The accuracy curve of a run as rnn.steps, each step one score (or a screen of up to
+    SCREENS_PER_STEP snapshots); `done` counts steps, `total` the steps known so far.
 
     Scored in full, and so on the curve: (1) the min(S, CURVE_POINTS + 1) distinct snapshots at
     indices i * (S - 1) // CURVE_POINTS, i = 0 .. CURVE_POINTS, the first and the last among them;
-    (2) in order from the first snapshot up to the first at 100 %, every snapshot that gets all
-    SCREEN_PAIRS screening pairs right (`evaluate.first_perfect`; the others cannot be at 100 %).
-    So `first_perfect` is the iteration of the first of all S snapshots whose score is 100 %, or
-    None when none is. The final weights are scored too (`final`); they are the last snapshot
-    unless the run was cancelled or diverged. `progress()`, if given, is called after each score
-    (a caller that shares the CPU gives others a turn there).
+    (2) in order from the first snapshot up to the first at 100 %, every snapshot that passes
+    `evaluate.screen` (the others cannot be at 100 %). So `first_perfect` is the iteration of the
+    first of all S snapshots whose score is 100 %, or None when none is. The final weights are
+    scored too (`final`); they are the last snapshot unless the run was cancelled or diverged.
     """
     bits, snapshots = result.config.bits, result.snapshots
-    scored = {}  # snapshot index -> accuracy
-
-    def accuracy(index):
+    fixed = sorted({i * (len(snapshots) - 1) // CURVE_POINTS for i in range(CURVE_POINTS + 1)})
+    pieces = [(start, min(start + SCREENS_PER_STEP, len(snapshots)))
+              for start in range(0, len(snapshots), SCREENS_PER_STEP)]
+    total = len(fixed) + len(pieces) + 1
+    done, scored = 0, {}  # snapshot index -> accuracy
+    for index in fixed:
+        done += 1
+        scored[index] = yield Step(accuracy_of, (snapshots[index], bits), done, total)
+    passed = []
+    for start, stop in pieces:
+        done += 1
+        passed.extend((yield Step(screen, (snapshots[start:stop], bits), done, total)))
+    first = None
+    for index in np.flatnonzero(passed):
         if index not in scored:
-            scored[index] = score_width(snapshots[index], bits).accuracy
-            if progress is not None:
-                progress()
-        return scored[index]
-    for i in range(CURVE_POINTS + 1):
-        accuracy(i * (len(snapshots) - 1) // CURVE_POINTS)
-    first = first_perfect(snapshots, bits, accuracy)
+            total += 1
+            done += 1
+            scored[index] = yield Step(accuracy_of, (snapshots[index], bits), done, total)
+        if scored[index] == 1.0:
+            first = int(index)
+            break
+    final = yield Step(score_width, (result.params, bits), total, total)
     order = sorted(scored)
-    return Curve(result.snapshot_iterations[order], np.array([scored[i] for i in order]),
-                 score_width(result.params, bits),
+    return Curve(result.snapshot_iterations[order], np.array([scored[i] for i in order]), final,
                  None if first is None else int(result.snapshot_iterations[first]))

@@ -180,21 +180,29 @@ def score_width(params, bits, keep=None):
     return score(params, *scoring_pairs(bits), keep=keep)
 
 
-def first_perfect(snapshots, bits, accuracy=None):
-    """Index of the first weights in `snapshots` whose `score_width` accuracy is 100 %, or None.
-
-    Each is screened first on SCREEN_PAIRS of the very pairs `score_width` scores (fixed for the
-    width): weights that miss one of them cannot score 100 %, so only those that pass are scored
-    in full, by `accuracy(index)` (default: `score_width(snapshots[index], bits).accuracy`)."""
+def screen(snapshots, bits):
+    """Whether each of `snapshots` gets SCREEN_PAIRS of the very pairs `score_width` scores (fixed
+    for the width) right: weights that miss one of them cannot score 100 %. (S,) bool"""
     a_bits, b_bits = scoring_pairs(bits)
     chosen = np.random.default_rng(bits).choice(len(a_bits), min(SCREEN_PAIRS, len(a_bits)),
                                                 replace=False)
     a_bits, b_bits = a_bits[chosen], b_bits[chosen]
     truth = expected_bits(a_bits, b_bits)
-    accuracy = accuracy or (lambda index: score_width(snapshots[index], bits).accuracy)
-    for index, params in enumerate(snapshots):
-        if (predict_bits(params, a_bits, b_bits) == truth).all() and accuracy(index) == 1.0:
-            return index
+    return np.array([(predict_bits(params, a_bits, b_bits) == truth).all()
+                     for params in snapshots], dtype=bool)
+
+
+def accuracy_of(params, bits):
+    """`score_width(params, bits).accuracy`."""
+    return score_width(params, bits).accuracy
+
+
+def first_perfect(snapshots, bits):
+    """Index of the first weights in `snapshots` whose `score_width` accuracy is 100 %, or None:
+    only those that pass `screen` are scored in full."""
+    for index in np.flatnonzero(screen(snapshots, bits)):
+        if accuracy_of(snapshots[index], bits) == 1.0:
+            return int(index)
     return None
 
 

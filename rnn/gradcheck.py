@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import steps as stepping
 from .model import WEIGHT_NAMES, backward, forward
+from .steps import Step
 
 THRESHOLD = 1e-7  # relative error below which back-propagation is taken to be right
-PROGRESS_EVERY = 16  # weights checked between two calls of `progress`
+PER_STEP = 16  # weights checked per step of `gradient_check_steps`
 
 
 @dataclass
@@ -21,12 +23,11 @@ class GradCheck:
     relative_error: float  # |numerical - analytic| / (|numerical| + |analytic|) over the checked
     checked: int  # weights compared by central differences
     total: int  # weights in the net: 2H + H * H + H
-    stopped: bool = False  # `progress` stopped the check before the planned weights were done
 
     @property
     def passed(self):
-        """The check ran to its end and the relative error is below THRESHOLD."""
-        return not self.stopped and self.relative_error < THRESHOLD
+        """The relative error is below THRESHOLD."""
+        return self.relative_error < THRESHOLD
 
 
 def loss(params, a_bits, b_bits, target_bits):
@@ -51,35 +52,48 @@ def weights_to_check(sizes, budget=None, seed=0):
     return np.sort(np.concatenate([one_of_each, more]))
 
 
-def gradient_check(params, a_bits, b_bits, target_bits, eps=1e-5, *, budget=None, seed=0,
-                   progress=None):
-    """Compare BPTT's gradient with central differences on the problem's bits.
+def gradient_check(params, a_bits, b_bits, target_bits, eps=1e-5, *, budget=None, seed=0):
+    """Compare BPTT's gradient with central differences on the problem's bits, here (see
+    `gradient_check_steps`)."""
+    return stepping.run(gradient_check_steps(params, a_bits, b_bits, target_bits, eps,
+                                             budget=budget, seed=seed))
 
-    `budget` (None: every weight) caps the weights checked, so at most 2 * budget loss
-    evaluations; the sample is drawn with `seed` (see weights_to_check). `progress(done, total)`,
-    if given, is called after every PROGRESS_EVERY weights and after the last; if it returns
-    False before the last, the check stops there and the result says `stopped` (never `passed`),
-    its relative error over the weights checked so far."""
-    trace = forward(params, a_bits, b_bits, target_bits)
-    updates = backward(params, trace).updates()
-    analytic = {name: -getattr(updates, name) for name in WEIGHT_NAMES}
-    positions = [(name, index) for name in WEIGHT_NAMES  # the W weights laid end to end
-                 for index in np.ndindex(analytic[name].shape)]
-    chosen = weights_to_check([analytic[name].size for name in WEIGHT_NAMES], budget, seed)
-    numerical = np.full(len(positions), np.nan)  # (W,)
-    work, checked, stopped = params.copy(), 0, False
-    for checked, flat in enumerate(chosen, start=1):
-        numerical[flat] = central_difference(work, *positions[flat], eps, a_bits, b_bits,
-                                             target_bits)
-        if progress is not None and (checked % PROGRESS_EVERY == 0 or checked == len(chosen)):
-            if progress(checked, len(chosen)) is False and checked < len(chosen):
-                stopped = True
-                break
+
+def gradient_check_steps(params, a_bits, b_bits, target_bits, eps=1e-5, *, budget=None, seed=0,
+                         per_step=PER_STEP):
+    """The gradient check as rnn.steps: BPTT's gradient, then central differences on `per_step`
+    weights per step; `done` counts weights. `budget` (None: every weight) caps the weights
+    checked, so at most 2 * budget loss evaluations; the sample is drawn with `seed` (see
+    weights_to_check)."""
+    sizes = [getattr(params, name).size for name in WEIGHT_NAMES]
+    chosen = weights_to_check(sizes, budget, seed)
+    analytic = yield Step(analytic_gradient, (params, a_bits, b_bits, target_bits), 0,
+                          len(chosen))
+    numerical = np.full(sum(sizes), np.nan)  # (W,) the weights laid end to end
+    for start, stop in stepping.chunks(len(chosen), per_step):
+        numerical[chosen[start:stop]] = yield Step(
+            central_differences, (params, a_bits, b_bits, target_bits, eps, chosen[start:stop]),
+            stop, len(chosen))
     flat_analytic = np.concatenate([analytic[name].ravel() for name in WEIGHT_NAMES])  # (W,)
-    done = chosen[:checked]
     return GradCheck(_by_name(numerical, analytic), analytic,
-                     relative_error(numerical[done], flat_analytic[done]), checked,
-                     len(positions), stopped)
+                     relative_error(numerical[chosen], flat_analytic[chosen]), len(chosen),
+                     sum(sizes))
+
+
+def analytic_gradient(params, a_bits, b_bits, target_bits):
+    """dL/dW from BPTT, minus the book's updates: {name: array}."""
+    updates = backward(params, forward(params, a_bits, b_bits, target_bits)).updates()
+    return {name: -getattr(updates, name) for name in WEIGHT_NAMES}
+
+
+def central_differences(params, a_bits, b_bits, target_bits, eps, flat):
+    """`central_difference` of each weight at the `flat` indices (into the weights laid end to
+    end). (len(flat),)"""
+    work = params.copy()
+    positions = [(name, index) for name in WEIGHT_NAMES
+                 for index in np.ndindex(getattr(params, name).shape)]
+    return np.array([central_difference(work, *positions[f], eps, a_bits, b_bits, target_bits)
+                     for f in flat])
 
 
 def central_difference(work, name, index, eps, a_bits, b_bits, target_bits):

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import steps as stepping
 from .bits import subtract_bits, to_bits
-from .gradcheck import gradient_check
+from .gradcheck import gradient_check_steps
 from .model import Backward, Trace, backward, forward, sgd_step
 
 
@@ -43,8 +44,14 @@ def replay(params, a, b, bits, alpha):
 
 
 def check_gradients(params, a, b, bits, **options):
-    """The gradient check of `rnn.gradcheck` on the problem a - b; `options` (budget, seed,
-    progress) as there."""
+    """The gradient check of `rnn.gradcheck` on the problem a - b, here; `options` (budget,
+    seed) as there."""
+    return stepping.run(gradient_check_steps_of(params, a, b, bits, **options))
+
+
+def gradient_check_steps_of(params, a, b, bits, **options):
+    """`check_gradients` as rnn.steps (rnn.gradcheck.gradient_check_steps)."""
     a_bits, b_bits = to_bits(a, bits), to_bits(b, bits)
-    return gradient_check(params, a_bits, b_bits, subtract_bits(a_bits, b_bits)[0], **options)
+    return gradient_check_steps(params, a_bits, b_bits, subtract_bits(a_bits, b_bits)[0],
+                                **options)
 

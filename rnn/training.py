@@ -9,7 +9,7 @@ that their weights agree within 1e-9 there (see rnn.fast).
 """
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -81,31 +81,115 @@ def snapshot_interval(iterations):
     return max(1, math.ceil(iterations / MAX_SNAPSHOTS))
 
 
-@dataclass
-class Training:
-    """A training run that can be advanced chunk by chunk."""
-    config: TrainConfig
-    log_every: int = 800
-    path: str = "fast"  # the kernel, a key of KERNELS: "fast" or "readable"
-    snapshot_every: int = 0  # 0: chosen by snapshot_interval
-    iteration: int = field(init=False, default=0)
-    status: str = field(init=False, default="running")
-    seconds: float = field(init=False, default=0.0)
+@dataclass(frozen=True)
+class Point:
+    """Where a training stands: all it needs to go on, in this process or another, to the very
+    same numbers (the weights are the kernels' whole state, the random stream's state is exact)."""
+    iteration: int  # iterations trained
+    params: object  # Params after them
+    random_state: tuple  # np.random.RandomState.get_state() of the listing's stream
+    status: str  # "running", "done", "cancelled" or "diverged"
 
-    def __post_init__(self):
-        config = self.config
-        if self.log_every < 1:
+
+@dataclass
+class Segment:
+    """What `advance` trained: the iterations from `start.iteration` to `end.iteration`."""
+    errors: np.ndarray  # (n,) overallError of each iteration's sample
+    snapshot_iterations: list  # iterations of the snapshots kept on the way
+    snapshots: list  # Params at those iterations
+    log: list  # LogEntry of the log's iterations on the way
+    end: Point
+    seconds: float  # time spent
+
+
+def start(config, path="fast"):
+    """The Point before the first iteration of `config`: the listing's initial weights, drawn from
+    np.random.RandomState(seed) as the listing draws them, and the stream's state after them."""
+    if path not in KERNELS:
+        raise ValueError(f"unknown path {path!r}")
+    random = np.random.RandomState(config.seed)
+    params = init_params(config.hidden, random)
+    return Point(0, params, random.get_state(), "running")
+
+
+def advance(config, point, count, path="fast", log_every=800, snapshot_every=0):
+    """Train from `point` up to `count` more iterations (fewer at the end, or when the weights
+    stop being finite numbers: "diverged"), in pieces of at most CHUNK, keeping a snapshot at
+    every multiple of `snapshot_every` (0: snapshot_interval) and at the end, and a log entry at
+    every multiple of `log_every`. A pure function of its arguments: the Segment it returns is
+    the same wherever it is computed."""
+    started = time.perf_counter()
+    every = snapshot_every or snapshot_interval(config.iterations)
+    random = np.random.RandomState()
+    random.set_state(point.random_state)
+    kernel = KERNELS[path](point.params, config.bits)
+    iteration, status = point.iteration, point.status
+    end = min(config.iterations, iteration + max(0, count))
+    pieces, kept, log = [], ([], []), []
+    while iteration < end and status == "running":
+        size = min(end, iteration + CHUNK) - iteration
+        pieces.append(_train_piece(config, kernel, random, iteration, size, every, log_every,
+                                   kept, log))
+        iteration += size
+        if not all(np.isfinite(w).all() for w in kernel.params().as_dict().values()):
+            status = "diverged"
+    if iteration >= config.iterations and status == "running":
+        status = "done"
+    errors = np.concatenate(pieces) if pieces else np.zeros(0)
+    return Segment(errors, kept[0], kept[1], log,
+                   Point(iteration, kernel.params(), random.get_state(), status),
+                   time.perf_counter() - started)
+
+
+def _train_piece(config, kernel, random, first, count, every, log_every, kept, log):
+    """Train `count` iterations from iteration `first`; snapshots appended to `kept` (iterations,
+    Params), log entries to `log`. Returns the errors (count,)."""
+    steps = config.bits
+    a, b = draw_problems(random, count, steps, config.sampling)
+    a_bits, b_bits = bitops.to_bits(a, steps), bitops.to_bits(b, steps)  # (n, T)
+    target = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, T)
+    outputs = np.empty((count, steps))  # (n, T)
+    feed = kernel.feed(a_bits, b_bits)  # (n, ...) per sample
+    # train segment by segment, keeping a snapshot at every multiple of `every`
+    cuts = range(-first % every or every, count, every)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for begin, stop in zip([0, *cuts], [*cuts, count]):
+            kernel.train(feed[begin:stop], target[begin:stop], config.alpha, outputs[begin:stop])
+            at = first + stop
+            if at % every == 0 or at == config.iterations:
+                kept[0].append(at)
+                kept[1].append(kernel.params())
+    errors = overall_errors(target, outputs)
+    for j in range(-first % log_every, count, log_every):
+        log.append(LogEntry(first + j, float(errors[j]), int(a[j]), int(b[j]),
+                            (outputs[j] > 0.5).astype(np.uint8), target[j].astype(np.uint8)))
+    return errors
+
+
+class Training:
+    """A training run advanced chunk by chunk (`run`), here by `advance`, or elsewhere: a caller
+    may compute `advance(config, training.point, count, ...)` in another process and hand the
+    Segment to `absorb`, with the same result."""
+
+    def __init__(self, config, log_every=800, path="fast", snapshot_every=0):
+        if log_every < 1:
             raise ValueError("log_every must be at least 1")
-        if self.path not in KERNELS:
-            raise ValueError(f"unknown path {self.path!r}")
-        self.snapshot_every = self.snapshot_every or snapshot_interval(config.iterations)
-        # The listing seeds the global generator; we keep our own with the same stream.
-        self._random = np.random.RandomState(config.seed)
-        self._kernel = KERNELS[self.path](init_params(config.hidden, self._random), config.bits)
+        self.config, self.log_every, self.path = config, log_every, path
+        self.snapshot_every = snapshot_every or snapshot_interval(config.iterations)
+        self.point = start(config, path)
+        self.seconds = 0.0  # time spent training
         self._errors = np.empty(config.iterations)
         self._snapshot_iterations = [0]
-        self._snapshots = [self.params()]
+        self._snapshots = [self.point.params]
         self._log = []
+
+    @property
+    def iteration(self):
+        return self.point.iteration
+
+    @property
+    def status(self):
+        return self.point.status
 
     @property
     def done(self):
@@ -118,18 +202,31 @@ class Training:
 
     def params(self):
         """The weights as they are now (a copy)."""
-        return self._kernel.params()
+        return self.point.params.copy()
+
+    def advance_args(self, count):
+        """The arguments of `advance` that train this run `count` iterations further."""
+        return (self.config, self.point, count, self.path, self.log_every, self.snapshot_every)
 
     def run(self, count):
         """Train up to `count` more iterations (fewer at the end); returns how many were run."""
-        started, start_iteration = time.perf_counter(), self.iteration
-        end = min(self.config.iterations, self.iteration + max(0, count))
-        while self.iteration < end and self.status == "running":
-            self._run_chunk(min(end, self.iteration + CHUNK) - self.iteration)
-        if self.iteration >= self.config.iterations and self.status == "running":
-            self.status = "done"
-        self.seconds += time.perf_counter() - started
-        return self.iteration - start_iteration
+        return self.absorb(advance(*self.advance_args(count)))
+
+    def absorb(self, segment):
+        """Take in a Segment trained from this run's point; returns its iterations."""
+        begin, end = self.iteration, segment.end.iteration
+        if len(segment.errors) != end - begin:
+            raise ValueError(f"a segment of {len(segment.errors)} errors for iterations {begin} "
+                             f"to {end}")
+        self._errors[begin:end] = segment.errors
+        for iteration, params in zip(segment.snapshot_iterations, segment.snapshots):
+            if self._snapshot_iterations[-1] != iteration:
+                self._snapshot_iterations.append(iteration)
+                self._snapshots.append(params)
+        self._log.extend(segment.log)
+        self.point = segment.end
+        self.seconds += segment.seconds
+        return end - begin
 
     def drain_log(self):
         """The log entries made since the last call, handed over and forgotten here (a caller that
@@ -139,45 +236,12 @@ class Training:
 
     def cancel(self):
         if self.status == "running":
-            self.status = "cancelled"
+            self.point = replace(self.point, status="cancelled")
 
     def result(self):
         return TrainResult(self.config, self.params(), self.errors.copy(),
                            np.array(self._snapshot_iterations), list(self._snapshots),
                            list(self._log), self.status, self.seconds)
-
-    def _snapshot(self, iteration):
-        if self._snapshot_iterations[-1] != iteration:
-            self._snapshot_iterations.append(iteration)
-            self._snapshots.append(self.params())
-
-    def _run_chunk(self, count):
-        config, steps = self.config, self.config.bits
-        a, b = draw_problems(self._random, count, steps, config.sampling)
-        a_bits, b_bits = bitops.to_bits(a, steps), bitops.to_bits(b, steps)  # (n, T)
-        target = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, T)
-        outputs = np.empty((count, steps))  # (n, T)
-        feed = self._kernel.feed(a_bits, b_bits)  # (n, ...) per sample
-        # train segment by segment, keeping a snapshot at every multiple of snapshot_every
-        cuts = range(-self.iteration % self.snapshot_every or self.snapshot_every, count,
-                     self.snapshot_every)
-        with np.errstate(over="ignore", invalid="ignore"):
-            for start, stop in zip([0, *cuts], [*cuts, count]):
-                self._kernel.train(feed[start:stop], target[start:stop], config.alpha,
-                                   outputs[start:stop])
-                if (self.iteration + stop) % self.snapshot_every == 0 or \
-                        self.iteration + stop == config.iterations:
-                    self._snapshot(self.iteration + stop)
-        first = self.iteration
-        self._errors[first:first + count] = overall_errors(target, outputs)
-        for j in range(-first % self.log_every, count, self.log_every):
-            self._log.append(LogEntry(first + j, float(self._errors[first + j]), int(a[j]),
-                                      int(b[j]), (outputs[j] > 0.5).astype(np.uint8),
-                                      target[j].astype(np.uint8)))
-        self.iteration += count
-        weights = self.params()
-        if not all(np.isfinite(w).all() for w in weights.as_dict().values()):
-            self.status = "diverged"
 
 
 def overall_errors(target, outputs):

@@ -16,6 +16,7 @@ import pandas as pd  # Altair builds a chart ~40x faster from a DataFrame than f
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
+from compute.store import Store
 from ui.i18n import language, t
 
 MAX_POINTS = 600  # buckets per error curve sent to the browser: about one per pixel of the
@@ -86,10 +87,16 @@ def laid_out(build, key, values):
         table(values))})
 
 
+MAX_CHARTS, CHART_BYTES = 512, 32 * 2**20  # charts kept per process: entries, bytes
+# the charts made from a model alone, per model and language: the process's one store of them
+KEPT = Store(MAX_CHARTS, CHART_BYTES, size=lambda made: len(made.text) + sum(
+    len(data) for data in made.datasets.values()))
+
+
 def kept(model, name, build):
     """The Spec of the chart that `build()` makes from `model` alone (no visitor's input), made
-    once per model and language and kept with the model (ui.models.Model.memo)."""
-    return model.memo(("chart", name, language()), lambda: spec(build()))
+    once per model and language and kept (KEPT)."""
+    return KEPT.obtain((model.key, name, language()), lambda: spec(build()))
 
 
 def draw(chart, place=None):

@@ -70,8 +70,26 @@ CATALOGUE = {
     # training
     "training_progress": {"zh": "正在训练:{done:,} / {total:,} 次迭代",
                           "en": "Training: {done:,} / {total:,} iterations"},
-    "queued": {"zh": "服务器正忙,正在排队:前面还有 {place} 个训练任务……",
+    "queued": {"zh": "服务器正忙,正在排队:你排在第 {place} 位……",
                "en": "The server is busy: waiting in line, number {place}…"},
+    "worker_replaced": {"zh": "一个计算进程没有响应,已被替换;你的计算在另一个进程上继续。",
+                        "en": "A computing process stopped answering and was replaced; your "
+                              "computation went on in another one."},
+    "refused_visitor": {"zh": "你已经有 {limit} 项计算在进行(也许在别的标签页里)。请等其中一项完成后再试。",
+                        "en": "You already have {limit} computations going (perhaps in other "
+                              "tabs). Try again once one of them has finished."},
+    "refused_address": {"zh": "来自你所在网络的计算已达到同时 {limit} 项的上限。请稍后再试。",
+                        "en": "Computations from your network have reached their limit of "
+                              "{limit} at once. Please try again in a moment."},
+    "refused_total": {"zh": "服务器同时进行的计算已达到 {limit} 项的上限。请稍后再试。",
+                      "en": "The server is already doing its limit of {limit} computations at "
+                            "once. Please try again in a moment."},
+    "overloaded": {"zh": "服务器太忙,这项计算等得太久了。请稍后再试。",
+                   "en": "The server is too busy: this computation waited too long. Please try "
+                         "again in a moment."},
+    "compute_failed": {"zh": "这项计算没能完成(计算进程接连出错)。请稍后再试。",
+                       "en": "This computation could not be finished (its computing processes "
+                             "kept failing). Please try again in a moment."},
     "too_big": {"zh": "这次训练太大了:{iterations:,} 次迭代、{hidden} 个隐藏节点、{bits} 位,大约要占用服务器 "
                       "{seconds:.0f} 秒,超过了每次 {limit:.0f} 秒的上限(服务器由所有访客共用)。请减少迭代次数、"
                       "隐藏节点或位数。",
@@ -87,6 +105,9 @@ CATALOGUE = {
     "diverged_short": {"zh": "在第 {iteration:,} 次迭代时发散", "en": "Blew up at iteration "
                                                                   "{iteration:,}"},
     "evaluating": {"zh": "正在检验每个训练阶段的准确率……", "en": "Scoring the net along the way…"},
+    "waiting_other_result": {"zh": "另一位访客正在计算同样的内容,马上就好……",
+                             "en": "Another visitor is computing this very thing; it is almost "
+                                   "ready…"},
     "waiting_other_session": {"zh": "另一位访客正在训练同样的设置,马上就好……",
                               "en": "Another visitor is training these very settings; it is "
                                     "almost ready…"},

@@ -4,6 +4,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ui.charts import KEPT
+from ui.computing import service
+
 APP = str(Path(__file__).resolve().parents[2] / "playground.py")
 
 
@@ -63,7 +66,11 @@ def page_of():
 
 @pytest.fixture
 def fresh_store():
-    """An empty model store, for tests about training itself."""
-    st.cache_resource.clear()
+    """Empty stores, for tests about training itself."""
+    def clear():
+        st.cache_resource.clear()
+        for store in (service().models, service().sweeps, service().results, KEPT):
+            store.clear()
+    clear()
     yield
-    st.cache_resource.clear()
+    clear()

@@ -13,7 +13,8 @@ from tests.app.charts import chart_rows, chart_spec, chart_titled as chart
 from tests.reference import (book_pass, last_step_reach, overall_error, replayed,
                              update_piece_sizes)
 from ui import charts
-from ui.models import from_weights, model_store
+from ui.computing import service
+from ui.models import from_weights
 
 STEPS = 8
 FRAMES = 2 * STEPS + 2  # forward, the question, backward, the update
@@ -41,11 +42,11 @@ def titled(at, title, subtitle):
 
 
 def book_params():
-    return model_store().peek(TrainConfig()).params
+    return service().models.get(TrainConfig()).params
 
 
 def book_run():
-    return model_store().peek(TrainConfig()).result
+    return service().models.get(TrainConfig()).result
 
 
 def grid(rows, shape):

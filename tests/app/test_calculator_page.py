@@ -6,7 +6,7 @@ from rnn.bits import from_bits
 from rnn.evaluate import random_operands
 from tests.app.charts import chart_rows
 from tests.reference import replayed
-from ui.models import model_store
+from ui.computing import service
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def bit_rows(at):
 
 
 def book_params():
-    return model_store().peek(TrainConfig()).params
+    return service().models.get(TrainConfig()).params
 
 
 def net_bits(a, b, width):

@@ -10,7 +10,8 @@ from rnn.bits import subtract_bits, to_bits
 from rnn.evaluate import predict_bits, random_operands
 from rnn.model import Params
 from tests.app.charts import chart_rows, chart_titled as chart
-from ui.models import from_weights, model_store
+from ui.computing import service
+from ui.models import from_weights
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_map_counts_what_running_every_pair_gives(page):
     """The map's count of wrong problems is what running all 32,896 pairs gives here; the longer
     numbers chart shows each width's score on random operands."""
     at = page()
-    params = model_store().peek(TrainConfig()).params
+    params = service().models.get(TrainConfig()).params
     assert at.metric[0].value == f"{wrong_pairs(params, 8):,} / 32,896"
     spans = chart_rows(chart(at, "Every 8-bit problem: a (down) − b (across)"))
     assert len(spans) < 2_000  # run-length encoded, not 65,536 cells
@@ -73,7 +74,7 @@ def test_borrow_neuron_chart_is_each_units_correlation(page):
     """The correlation chart shows each unit's r with the borrow as NumPy's corrcoef gives it, and
     highlights the unit with the largest |r|."""
     at = page()
-    params = model_store().peek(TrainConfig()).params
+    params = service().models.get(TrainConfig()).params
     rows = chart_rows(chart(at, "Each hidden unit's correlation with the true borrow"), layer=0)
     shown = np.array([row["value"] for row in rows])
     np.testing.assert_allclose(shown, correlations(params, 8), atol=1e-9)
@@ -134,7 +135,7 @@ def test_undertrained_model_lists_its_hardest_wrong_pairs(page):
     """A short run: the count is what running every pair gives, and the table lists up to ten
     wrong problems, longest borrow chain first, each one really wrong."""
     at = page({"iterations": "1500"})
-    params = model_store().peek(TrainConfig(iterations=1500)).params
+    params = service().models.get(TrainConfig(iterations=1500)).params
     wrong = wrong_pairs(params, 8)
     assert at.metric[0].value == f"{wrong:,} / 32,896"
     if wrong:
@@ -211,14 +212,17 @@ def test_the_warm_up_computes_what_the_pages_analyse_before_anyone_asks(page_of)
     objects the warm-up made."""
     from app_pages import backprop, insight
     from rnn import train
-    from ui.models import summarise
-    model = summarise(train(TrainConfig(seed=21, iterations=1500)))
-    insight.warm_up(model)
-    backprop.warm_up(model)
-    made = dict(model.extras)
-    assert {"map", "lengths", "correlation", "ablation", ("bs_length", backprop.WIDE)} <= set(made)
-    assert backprop.lapse_store().peek((model.config, 128, 1)) is not None
+    from rnn.curve import accuracy_curve
+    from ui.models import Model
+    result = train(TrainConfig(seed=21, iterations=1500))
+    model = Model(result, accuracy_curve(result))
+    insight.warm_up(service(), model)
+    backprop.warm_up(service(), model)
+    names = ["map", "lengths", "correlation", "ablation", ("length", backprop.WIDE),
+             ("lapse", 128, 1)]
+    made = {name: service().results.get((model.key, name)) for name in names}
+    assert all(value is not None for value in made.values())
     for name in ("insight", "backprop"):
         at = page_of(name, model)
         assert not at.exception
-    assert all(model.extras[key] is value for key, value in made.items())
+    assert all(service().results.get((model.key, name)) is value for name, value in made.items())

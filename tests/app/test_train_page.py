@@ -9,7 +9,7 @@ from rnn.evaluate import score_width
 from tests.app.charts import chart_rows, title_of
 from ui import charts
 from ui.charts import downsample_errors
-from ui.models import model_store
+from ui.computing import service
 
 BOOK_LOG = (Path(__file__).resolve().parents[1] / "rnn" / "book-log.txt").read_text("utf-8")
 
@@ -39,7 +39,7 @@ def test_default_model_trains_on_first_load(app, fresh_store, book):
     assert shown["Final accuracy"] == f"{score_width(book.params, 8).accuracy:.2%}"
     first = first_perfect(book)
     assert shown["First 100 % at iteration"] == (f"{first:,}" if first else "not reached")
-    assert len(model_store()) == 1
+    assert len(service().models) == 1
 
 
 def test_error_chart_is_the_runs_errors_downsampled(app, book):
@@ -95,10 +95,10 @@ def test_same_configuration_trains_once(app):
     """A second session asking for a trained configuration reuses it: nothing is trained again."""
     config = TrainConfig(hidden=6, iterations=500)
     app({"hidden": "6", "iterations": "500"}).run()
-    model = model_store().peek(config)
+    model = service().models.get(config)
     assert model is not None
     app({"hidden": "6", "iterations": "500"}).run()
-    assert model_store().peek(config) is model
+    assert service().models.get(config) is model
 
 
 def test_changing_a_setting_retrains(app):
@@ -129,8 +129,9 @@ def test_chinese_page(app):
 
 def test_a_page_is_a_function_of_its_model(page_of, book):
     """The training page drawn for a model made here shows that model's numbers."""
-    from ui.models import summarise
-    at = page_of("train", summarise(book))
+    from rnn.curve import accuracy_curve
+    from ui.models import Model
+    at = page_of("train", Model(book, accuracy_curve(book)))
     assert not at.exception
     assert metrics(at)["Final accuracy"] == f"{score_width(book.params, 8).accuracy:.2%}"
     bucket = -(-len(book.errors) // charts.MAX_POINTS)  # iterations per point of the chart

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from rnn import Params, TrainConfig, train
-from rnn.blame import fade_per_step, problem_reach, right_for_good, time_lapse, walk
+from rnn import steps as stepping
+from rnn.blame import (PER_STEP, fade_per_step, problem_reach, right_for_good, time_lapse,
+                       time_lapse_steps, walk)
 from rnn.model import WEIGHT_NAMES
 from tests.reference import (book_pass, last_step_reach, loss_from_state, update_piece_sizes)
 
@@ -178,11 +180,17 @@ def test_time_lapse_is_the_books_equations_at_each_snapshot(run):
         assert lapse.right[s].tolist() == right
 
 
-def test_time_lapse_calls_progress(run):
-    """`progress` is called once per 50 snapshots."""
-    calls = []
-    time_lapse(run.snapshots, run.snapshot_iterations, 128, 1, 8, lambda: calls.append(1))
-    assert len(calls) == len(run.snapshots) // 50
+def test_time_lapse_in_steps_of_per_step_snapshots(run):
+    """As steps: PER_STEP snapshots per step, `done` counting snapshots; the same time-lapse."""
+    seen = []
+    lapse = stepping.run(time_lapse_steps(run.snapshots, run.snapshot_iterations, 128, 1, 8),
+                         lambda done, total: seen.append((done, total)))
+    count = len(run.snapshots)
+    assert seen == [(min(stop, count), count) for stop in range(PER_STEP, count + PER_STEP,
+                                                                PER_STEP)]
+    whole = time_lapse(run.snapshots, run.snapshot_iterations, 128, 1, 8)
+    np.testing.assert_array_equal(lapse.share, whole.share)
+    np.testing.assert_array_equal(lapse.learned_at, whole.learned_at)
 
 
 def test_right_for_good():

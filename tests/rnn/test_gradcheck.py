@@ -4,7 +4,7 @@ import pytest
 import rnn.gradcheck as gradcheck
 from rnn import TrainConfig, train
 from rnn.bits import subtract_bits, to_bits
-from rnn.gradcheck import PROGRESS_EVERY, gradient_check, weights_to_check
+from rnn.gradcheck import PER_STEP, gradient_check, weights_to_check
 
 HIDDEN = 16
 TOTAL = 2 * HIDDEN + HIDDEN * HIDDEN + HIDDEN  # synapse_0, synapse_h, synapse_1
@@ -41,7 +41,7 @@ def loss_calls(monkeypatch):
 def test_the_full_check_is_the_default(trained):
     """Without a budget every weight is checked, and the check passes on a trained net."""
     check = gradient_check(trained, *problem(200, 57))
-    assert (check.checked, check.total, check.stopped) == (TOTAL, TOTAL, False)
+    assert (check.checked, check.total) == (TOTAL, TOTAL)
     assert all(mask.all() for mask in checked_where(check).values()) and check.passed
 
 
@@ -97,25 +97,19 @@ def test_the_budget_bounds_the_loss_evaluations(trained, loss_calls):
     assert len(loss_calls) == 50
 
 
-def test_progress_is_reported(trained):
-    """progress(done, total) comes every PROGRESS_EVERY weights and after the last."""
-    calls = []
-    gradient_check(trained, *problem(200, 57), budget=40, progress=lambda *c: calls.append(c))
-    assert calls == [(PROGRESS_EVERY, 40), (2 * PROGRESS_EVERY, 40), (40, 40)]
+def test_the_steps_check_per_step_weights_each(trained):
+    """As steps: BPTT first, then PER_STEP weights per step, `done` counting weights; computed
+    step by step the check is the one computed in one go."""
+    steps = gradcheck.gradient_check_steps(trained, *problem(200, 57), budget=40)
+    seen = []
 
-
-def test_progress_returning_false_stops_the_check(trained, loss_calls):
-    """False from progress stops the check there: a stopped result, never passed."""
-    check = gradient_check(trained, *problem(200, 57), budget=40, progress=lambda *_: False)
-    assert (check.checked, check.stopped, check.passed) == (PROGRESS_EVERY, True, False)
-    assert len(loss_calls) == 2 * PROGRESS_EVERY
-    assert sum(int(mask.sum()) for mask in checked_where(check).values()) == PROGRESS_EVERY
-
-
-def test_false_after_the_last_weight_is_not_a_stop(trained):
-    """A check whose last progress call returns False has finished: not stopped."""
-    check = gradient_check(trained, *problem(200, 57), budget=10, progress=lambda *_: False)
-    assert (check.checked, check.stopped, check.passed) == (10, False, True)
+    def progress(done, total):
+        seen.append((done, total))
+    from rnn import steps as stepping
+    check = stepping.run(steps, progress)
+    assert seen == [(0, 40), (PER_STEP, 40), (2 * PER_STEP, 40), (40, 40)]
+    whole = gradient_check(trained, *problem(200, 57), budget=40)
+    assert (check.checked, check.relative_error) == (whole.checked, whole.relative_error)
 
 
 def test_a_budget_below_one_is_refused(trained):

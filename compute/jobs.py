@@ -1,0 +1,200 @@
+"""The app's computations as jobs of the compute service: training a configuration and scoring
+it, sweeps, and what the pages derive from a net (analyses, gradient checks, time-lapses, walks).
+
+Each is computed once per server process (or once across replicas, for models and sweeps shared
+through Redis) and kept in the service's stores; each is bounded: a configuration whose training
+and scoring rnn.cost puts over JOB_SECONDS is refused before anything runs (`too_big`), a
+gradient check tries the weights that fit in GRADIENT_CHECK_SECONDS. Every step is computed in
+the worker pool, TURN_SECONDS of computing or so at a time.
+"""
+import dataclasses
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from compute.service import SERVER, Refused
+from rnn import archive, cost, sweep as sweeping
+from rnn.curve import Curve, accuracy_curve, curve_steps
+from rnn.model import WEIGHT_NAMES
+from rnn.replay import gradient_check_steps_of
+from rnn.steps import Step
+from rnn.training import Training, TrainResult, advance
+
+JOB_SECONDS = 6.0  # what one visitor may ask for at once, in seconds of computing as rnn.cost
+# estimates them: a training with its scoring, a sweep
+GRADIENT_CHECK_SECONDS = 1.0  # a gradient check, which the backprop page redoes for every problem
+TURN_SECONDS = 0.05  # computing time of one step of a training or a sweep (rnn.cost's estimate)
+LOG_EVERY = 800  # the book's log interval, Training's default: what a stored model's log holds
+LOG = logging.getLogger(__name__)  # the server's log: what was trained, and what stopped early
+
+
+@dataclass(eq=False)
+class Model:
+    """A trained (or uploaded) net and what the pages show of it."""
+    result: TrainResult
+    curve: Curve  # accuracy over the run, the final score, the first 100 %; None for uploaded
+    # weights, which the pages that take them (calculator, backprop) do not score
+    uploaded: bool = False  # the visitor's own weights, not a run of the sidebar's settings
+
+    @property
+    def params(self):
+        return self.result.params
+
+    @property
+    def config(self):
+        return self.result.config
+
+    @property
+    def key(self):
+        """What this net's derived results are kept under: its configuration, or for uploaded
+        weights their digest too."""
+        return ("upload", digest(self.params), self.config) if self.uploaded else self.config
+
+
+def digest(params):
+    """A short fingerprint of the weights, to know a net again."""
+    hasher = hashlib.sha256()
+    for name in WEIGHT_NAMES:
+        hasher.update(np.ascontiguousarray(getattr(params, name)).tobytes())
+    return hasher.hexdigest()[:32]
+
+
+def from_weights(params, config, scored=False):
+    """Uploaded weights as a model of one snapshot, so that the pages treat them alike; scored
+    (an accuracy curve of that one snapshot, computed here: one score) only when asked."""
+    result = TrainResult(config, params, np.zeros(0), np.array([config.iterations]), [params],
+                         [], "done")
+    return Model(result, accuracy_curve(result) if scored else None, uploaded=True)
+
+
+def too_big(config):
+    """The seconds that training `config` and scoring it would take (rnn.cost's estimate), and
+    whether that is over JOB_SECONDS."""
+    seconds = cost.job_seconds(config)
+    return seconds, seconds > JOB_SECONDS
+
+
+def training_chunk(config):
+    """Iterations of one step of `config`'s training: about TURN_SECONDS of computing."""
+    one = cost.training_seconds(dataclasses.replace(config, iterations=1))
+    return max(50, int(TURN_SECONDS / one))
+
+
+# ---- models: trained once, kept (shared through Redis when there is one)
+
+def encode_model(model):
+    return archive.dumps_model(model.result, model.curve)
+
+
+def decode_model(data, config):
+    """A stored model read back, checked against the configuration it is stored under."""
+    return Model(*archive.loads_model(data, config=config, log_every=LOG_EVERY))
+
+
+class Run:
+    """Training `config` and scoring it, as rnn.steps: `training` (an rnn Training advanced here
+    with Segments computed elsewhere) can be read as it goes, for a live chart. Progress counts
+    iterations; while the curve is scored it stands at the total."""
+
+    def __init__(self, config):
+        self.config = config
+        self.training = Training(config, log_every=LOG_EVERY)
+
+    def steps(self):
+        training, total = self.training, self.config.iterations
+        chunk = training_chunk(self.config)
+        while not training.done:
+            segment = yield Step(advance, training.advance_args(chunk),
+                                 min(total, training.iteration + chunk), total)
+            training.absorb(segment)
+        result = training.result()
+        scoring = curve_steps(result)
+        value = None
+        while True:
+            try:
+                step = scoring.send(value)
+            except StopIteration as finished:
+                return Model(result, finished.value)
+            value = yield dataclasses.replace(step, done=total, total=total)
+
+
+def model(service, config, visitor, watch=None, run=None):
+    """The trained model of `config`, training and scoring it (in the pool) if nobody has yet.
+    `run` (a Run of `config`) lets the caller read the training as it goes."""
+    def build():
+        live = run or Run(config)
+        LOG.info("training %s", config)
+        try:
+            made = service.run(live.steps(), visitor, cost.job_seconds(config), watch)
+        except Refused:
+            raise
+        except BaseException:
+            LOG.info("training stopped early, at iteration %d of %d: %s",
+                     live.training.iteration, config.iterations, config)
+            raise
+        LOG.info("trained in %.2f s: %s", live.training.seconds, config)
+        return made
+    return service.models.obtain(config, build, watch)
+
+
+def warm_model(service, config):
+    """The model of `config`, trained for nobody in particular (the server's warm-up)."""
+    return model(service, config, SERVER)
+
+
+# ---- sweeps
+
+def encode_sweep(result):
+    return archive.dumps_sweep(result)
+
+
+def decode_sweep(data, configs):
+    return archive.loads_sweep(data, configs=list(configs))
+
+
+def sweep_chunk(configs):
+    """Iterations of one step of a sweep: about TURN_SECONDS of computing."""
+    one = cost.sweep_seconds([dataclasses.replace(c, iterations=100) for c in configs]) / 100
+    return max(10, int(TURN_SECONDS / one))
+
+
+def peek_sweep(service, configs):
+    """The sweep over `configs` if it has been run (here or, shared, elsewhere), else None."""
+    return service.sweeps.get(tuple(configs))
+
+
+def sweep(service, configs, visitor, watch=None):
+    """The sweep over `configs` (sharing bits and iterations), run in the pool if nobody has."""
+    configs = tuple(configs)
+    return service.sweeps.obtain(configs, lambda: service.run(
+        sweeping.sweep_steps(list(configs), sweep_chunk(configs)), visitor,
+        cost.sweep_seconds(configs), watch), watch)
+
+
+# ---- what the pages derive from a net, each computed once per net and kept
+
+def derived(service, key, work, visitor, estimate, watch=None):
+    """The value kept under `key`, else computed once (in the pool) and kept: `work` is an
+    rnn.steps generator, or a Step (one function and its arguments)."""
+    def build():
+        if isinstance(work, Step):
+            return service.call(work.function, *work.args, visitor=visitor, estimate=estimate,
+                                watch=watch)
+        return service.run(work, visitor, estimate, watch)
+    return service.results.obtain(key, build, watch)
+
+
+def one(function, *args):
+    """A job of one step: `function(*args)` (for `derived`)."""
+    return Step(function, args, 1, 1)
+
+
+def gradient_check(service, params, a, b, bits, visitor, watch=None):
+    """The check of `params` on a - b: every weight when that fits in GRADIENT_CHECK_SECONDS,
+    else a random sample of as many as fit (the same sample for the same problem)."""
+    budget = cost.weights_within(GRADIENT_CHECK_SECONDS, params.hidden, bits)
+    return derived(service, ("gradient check", digest(params), a, b, bits),
+                   gradient_check_steps_of(params, a, b, bits, budget=budget, seed=a ^ b),
+                   visitor, cost.gradient_check_seconds(params.hidden, bits, budget), watch)

@@ -1,0 +1,250 @@
+"""The worker processes and the threads that feed them: every step of every job is computed here.
+
+`Pool(size, scheduler)` keeps `size` worker processes (compute.worker), one per slot, and one
+thread per slot that takes the next request from the scheduler, sends it to its worker and sets
+the request's Future with the answer. Size 0 computes in this process instead, one request at a
+time (the tests' reference, and a machine where no process can be started).
+
+A worker that does not answer within CALL_SECONDS (frozen), dies (killed, out of memory) or whose
+socket breaks is killed and replaced; the request it held goes back in line, first, and another
+worker computes it: steps are pure functions of their arguments, so nothing is lost but the time.
+A request whose workers were lost MAX_ATTEMPTS times fails with WorkerLost. A worker that cannot
+start within START_SECONDS is logged; its slot computes in this process until a start succeeds
+(tried again after RETRY_SECONDS).
+
+Why not concurrent.futures.ProcessPoolExecutor: it starts its processes with multiprocessing,
+whose "spawn" start runs the parent's __main__ module again in the child, and in a Streamlit
+server __main__ is the page script being run, so every worker would run the app; "fork" copies a
+threaded server. It also cannot replace one frozen worker (it can only break the whole pool), nor
+name the process a request is on. A worker started as `python -m compute.worker` imports only
+what it needs; a socket pair and multiprocessing.connection's Connection carry the requests.
+"""
+import logging
+import os
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from compute import tasks
+
+CALL_SECONDS = 5.0  # a worker must answer one request within this, else it is lost (steps take
+# about 0.05 s, the longest single tasks well under a second)
+START_SECONDS = 30.0  # a new worker must answer its first request within this (it loads NumPy)
+RETRY_SECONDS = 30.0  # after a failed start, the slot computes here this long before trying again
+MAX_ATTEMPTS = 3  # workers a request may lose before it fails
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m compute.worker` finds the package
+LOG = logging.getLogger(__name__)
+
+
+class WorkerLost(Exception):
+    """A worker froze, died or broke its socket while computing a request."""
+
+
+class TaskFailed(Exception):
+    """The task raised in the worker (the text is the worker's one line), or gave a value of the
+    wrong type."""
+
+
+class WorkerProcess:
+    """One `python -m compute.worker` process and the connection to it."""
+
+    def __init__(self, seconds=CALL_SECONDS):
+        mine, theirs = socket.socketpair()
+        # a frozen worker reads nothing: a blocking write to a full socket, or a read of a
+        # message it stopped half way, gives up after `seconds` (an OSError: the worker is lost)
+        timeout = struct.pack("ll", int(seconds), int(seconds % 1 * 1e6))
+        for option in (socket.SO_SNDTIMEO, socket.SO_RCVTIMEO):
+            mine.setsockopt(socket.SOL_SOCKET, option, timeout)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "compute.worker", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), cwd=ROOT, stdin=subprocess.DEVNULL,
+                start_new_session=True)
+        finally:
+            theirs.close()
+        self.connection = Connection(mine.detach())
+        self.calls = 0
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def call(self, name, args, seconds):
+        """(value, seconds computing, retiring) of task `name`; WorkerLost when the worker does not
+        answer within `seconds` or has gone, TaskFailed when the task raised."""
+        try:
+            self.connection.send((name, args))
+            if not self.connection.poll(seconds):
+                raise WorkerLost(f"worker {self.pid} did not answer within {seconds:.0f} s")
+            reply = self.connection.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerLost(f"worker {self.pid} has gone ({type(error).__name__})") from error
+        self.calls += 1
+        if not isinstance(reply, tuple) or not reply:
+            raise WorkerLost(f"worker {self.pid} answered {type(reply).__name__}")
+        if reply[0] == "error" and len(reply) == 2:
+            raise TaskFailed(str(reply[1])[:500])
+        if reply[0] != "ok" or len(reply) != 4:
+            raise WorkerLost(f"worker {self.pid} answered out of turn")
+        _, value, spent, retiring = reply
+        try:
+            return tasks.checked(name, value), float(spent), bool(retiring)
+        except (TypeError, ValueError) as error:
+            raise TaskFailed(str(error)) from error
+
+    def stop(self):
+        """Kill the process (a frozen one too: SIGKILL needs no answer) and close the socket."""
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+        if self.process.poll() is None:
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            LOG.warning("worker %s did not end after SIGKILL", self.pid)
+
+
+class Slot:
+    """One place in the pool: its worker process (None: none running), the thread that feeds it."""
+
+    def __init__(self, index):
+        self.index = index
+        self.worker = None
+        self.local_until = 0.0  # time.monotonic() before which this slot computes here
+        self.busy = False
+
+
+class Pool:
+    def __init__(self, size, scheduler, call_seconds=CALL_SECONDS, start_seconds=START_SECONDS):
+        self.size, self.scheduler = size, scheduler
+        self.call_seconds, self.start_seconds = call_seconds, start_seconds
+        self.slots = [Slot(i) for i in range(max(1, size))]
+        self.started_workers = 0  # processes started so far
+        self.lost_workers = 0  # processes lost (frozen, dead) so far
+        self._threads = []
+        self._closed = False
+
+    @property
+    def local(self):
+        """Whether the pool computes in this process (size 0)."""
+        return self.size == 0
+
+    def start(self):
+        """Start the slots' threads; each starts its worker process at once."""
+        for slot in self.slots:
+            thread = threading.Thread(target=self._serve, args=(slot,), daemon=True,
+                                      name=f"compute-slot-{slot.index}")
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def pids(self):
+        """The worker processes running now."""
+        return [slot.worker.pid for slot in self.slots if slot.worker is not None]
+
+    def close(self):
+        self._closed = True
+        self.scheduler.shut()
+        for thread in self._threads:
+            thread.join(10)
+        for slot in self.slots:
+            if slot.worker is not None:
+                slot.worker.stop()
+                slot.worker = None
+
+    def _serve(self, slot):
+        if not self.local:
+            self._ensure_worker(slot)
+        while not self._closed:
+            request = self.scheduler.take(timeout=1.0)
+            if request is None:
+                continue
+            if not request.started:
+                if not request.future.set_running_or_notify_cancel():
+                    continue  # its caller stopped waiting
+                request.started = True
+            slot.busy = True
+            try:
+                self._compute(slot, request)
+            finally:
+                slot.busy = False
+
+    def _compute(self, slot, request):
+        worker = None if self.local else self._ensure_worker(slot)
+        try:
+            if worker is None:
+                started = time.perf_counter()
+                value = tasks.compute(request.task, request.args)
+                spent, retiring = time.perf_counter() - started, False
+            else:
+                value, spent, retiring = worker.call(request.task, request.args,
+                                                     self.call_seconds)
+        except WorkerLost as lost:
+            self._lose(slot, lost)
+            request.attempts += 1
+            if request.attempts >= MAX_ATTEMPTS:
+                request.future.set_exception(lost)
+            else:
+                self.scheduler.requeue(request)
+            return
+        except TaskFailed as failure:
+            request.future.set_exception(failure)
+            return
+        except Exception as error:  # noqa: BLE001 - a task computed here raised
+            request.future.set_exception(TaskFailed(f"{type(error).__name__}: {error}"[:500]))
+            return
+        self.scheduler.given(request.job, spent)
+        request.future.set_result(value)
+        if retiring:
+            LOG.info("worker %s retires (peak memory over its bound); starting another",
+                     worker.pid)
+            worker.stop()
+            slot.worker = None
+            self._ensure_worker(slot)
+
+    def _ensure_worker(self, slot):
+        """The slot's worker, started if there is none; None when this slot computes here."""
+        if slot.worker is not None:
+            return slot.worker
+        if time.monotonic() < slot.local_until:
+            return None
+        try:
+            worker = WorkerProcess(self.call_seconds)
+        except OSError as error:
+            return self._start_failed(slot, error)
+        try:
+            worker.call(tasks.name_of(tasks.hello), (), self.start_seconds)
+        except (WorkerLost, TaskFailed) as error:
+            worker.stop()
+            return self._start_failed(slot, error)
+        self.started_workers += 1
+        slot.worker = worker
+        LOG.info("worker %s started (slot %d)", worker.pid, slot.index)
+        return worker
+
+    def _start_failed(self, slot, error):
+        slot.local_until = time.monotonic() + RETRY_SECONDS
+        LOG.warning("could not start a worker process (%s); slot %d computes in the server "
+                    "process for %.0f s", error, slot.index, RETRY_SECONDS)
+        return None
+
+    def _lose(self, slot, lost):
+        self.lost_workers += 1
+        LOG.warning("%s; it is replaced and its request computed again", lost)
+        if slot.worker is not None:
+            slot.worker.stop()
+            slot.worker = None
+        if not self._closed:
+            self._ensure_worker(slot)
+

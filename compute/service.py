@@ -1,0 +1,121 @@
+"""The compute service: one per server process, it holds the scheduler, the worker pool and the
+stores, and runs visitors' jobs step by step in the pool.
+
+`Service.run(steps, visitor, estimate, watch)` opens a job for `visitor` (Refused when over a
+bound), sends each rnn.steps Step of `steps` to the pool in turn (each waits in the scheduler's
+line for a worker) and returns the generator's result; `Service.call(function, *args, ...)` is a
+job of one step. While a job waits or computes, `watch` is told (compute.store.NoWatch lists the
+methods): `waiting(place)` about every POLL_SECONDS with its place in line (0 once a worker has
+it), `progress(done, total)` after each step, `retried()` once when a worker was lost under one of
+its steps and the step went on elsewhere, `other()` while another visitor builds the same stored
+value. Any of them may raise (a Streamlit rerun does, when the visitor moved on): the job then
+leaves the line at once and ends. Nothing is waited on without a deadline: a step waits at most
+WAIT_SECONDS for a worker, a worker answers within compute.pool.CALL_SECONDS or is replaced.
+"""
+import logging
+import os
+import time
+
+from compute import shared
+from compute.pool import Pool, TaskFailed, WorkerLost
+from compute.scheduler import Refused, Scheduler, Visitor
+from compute.store import NoWatch, Overloaded, Store
+from compute.tasks import name_of
+
+SETTING = "RNN_WORKERS"  # environment: how many worker processes ("0": compute in the server)
+POLL_SECONDS = 0.25  # a waiting job tells its watch its place this often
+WAIT_SECONDS = 300.0  # a step waits at most this long for a worker (else Overloaded)
+SMALL = 0.005  # seconds: what a job of one step is taken to cost when nobody says
+MAX_MODELS, MODEL_BYTES = 24, 160 * 2**20  # trained models kept: entries, bytes of their arrays
+MAX_SWEEPS = 12  # sweep results kept (a few KB each)
+MAX_RESULTS, RESULT_BYTES = 512, 48 * 2**20  # derived results kept: entries, bytes of arrays
+LOG = logging.getLogger(__name__)
+SERVER = Visitor("server", "server")  # the visitor of the server's own jobs (its warm-up)
+
+__all__ = ["Overloaded", "Refused", "Service", "TaskFailed", "Visitor", "WorkerLost",
+           "default_workers"]
+
+
+def default_workers():
+    """The pool's size: the setting, else one worker per usable core."""
+    text = os.environ.get(SETTING, "").strip()
+    if text:
+        try:
+            return max(0, int(text))
+        except ValueError:
+            LOG.warning("%s=%r is not a whole number; one worker per core", SETTING, text)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Service:
+    """The scheduler, the pool, and the stores: `models` (trained models) and `sweeps`, shared
+    with other replicas through Redis when `redis_url` names a Redis server (compute.shared), and
+    `results` (what the pages derive from a net), this process's own."""
+
+    def __init__(self, workers=None, redis_url=None, scheduler=None):
+        from compute import jobs  # the app's jobs name the stores' contents
+        self.scheduler = scheduler or Scheduler()
+        self.pool = Pool(default_workers() if workers is None else workers,
+                         self.scheduler).start()
+        link = shared.connect(redis_url) if redis_url else None
+        self.models = shared.shared_store(link, MAX_MODELS, MODEL_BYTES, "model",
+                                          jobs.encode_model, jobs.decode_model)
+        self.sweeps = shared.shared_store(link, MAX_SWEEPS, None, "sweep", jobs.encode_sweep,
+                                          jobs.decode_sweep)
+        self.results = Store(MAX_RESULTS, RESULT_BYTES)
+
+    def close(self):
+        self.pool.close()
+
+    def run(self, steps, visitor, estimate, watch=None):
+        """The result of the rnn.steps generator `steps`, every step computed in the pool, as one
+        job of `visitor` expected to take `estimate` seconds."""
+        watch = watch or NoWatch()
+        job = self.scheduler.open(visitor, estimate)
+        value = None
+        try:
+            while True:
+                try:
+                    step = steps.send(value)
+                except StopIteration as finished:
+                    return finished.value
+                value = self._compute(job, step.function, step.args, watch)
+                if step.total:
+                    self.scheduler.revise(job, estimate * max(0.0, 1 - step.done / step.total))
+                watch.progress(step.done, step.total)
+        finally:
+            self.scheduler.end(job)
+            steps.close()
+
+    def call(self, function, *args, visitor, estimate=SMALL, watch=None):
+        """`function(*args)` computed in the pool, as a job of one step."""
+        watch = watch or NoWatch()
+        job = self.scheduler.open(visitor, estimate)
+        try:
+            return self._compute(job, function, args, watch)
+        finally:
+            self.scheduler.end(job)
+
+    def _compute(self, job, function, args, watch):
+        request = self.scheduler.submit(job, name_of(function), args)
+        told, deadline = False, time.monotonic() + WAIT_SECONDS
+        try:
+            while True:
+                try:
+                    value = request.future.result(timeout=POLL_SECONDS)
+                except TimeoutError:
+                    value = request  # not yet
+                if request.attempts and not told:
+                    told = True
+                    watch.retried()
+                if value is not request:
+                    return value
+                watch.waiting(self.scheduler.place(request))
+                if time.monotonic() > deadline and not request.started:
+                    raise Overloaded(f"no worker took this step within {WAIT_SECONDS:.0f} s")
+        except BaseException:
+            self.scheduler.withdraw(request)
+            raise

@@ -1,0 +1,74 @@
+"""What a worker process may compute: the functions of rnn that the app's jobs are made of, by
+name, each with the type its value must have.
+
+A worker runs only these (a request naming anything else is refused), and the server checks each
+value's type before handing it on: a value from another process is data, not trusted. The
+functions are the same ones `rnn.steps.run` computes in process, so a job's numbers do not depend
+on where its steps ran.
+"""
+import os
+
+import numpy as np
+
+from rnn import analysis, batch, blame, curve, evaluate, gradcheck, sweep, training
+from rnn.evaluate import Score
+
+
+
+def hello():
+    """A worker's first task: its process id, once it has loaded the tasks."""
+    return os.getpid()
+
+
+_FUNCTIONS = {  # function -> the type of its value
+    hello: int,
+    training.advance: training.Segment,
+    batch.advance_batch: batch.BatchSegment,
+    evaluate.accuracy_of: float,
+    evaluate.screen: np.ndarray,
+    evaluate.score_width: Score,
+    evaluate.answer: tuple,
+    evaluate.predict_bits: np.ndarray,
+    sweep.score_model: tuple,
+    analysis.correctness_map: analysis.CorrectnessMap,
+    analysis.sampled_map: analysis.SampledMap,
+    analysis.random_accuracy: float,
+    analysis.borrow_correlation: np.ndarray,
+    analysis.ablated_accuracy: float,
+    analysis.neuron_trace: tuple,
+    gradcheck.analytic_gradient: dict,
+    gradcheck.central_differences: np.ndarray,
+    blame.lapse_part: tuple,
+    blame.walk: blame.Walk,
+    blame.problem_reach: tuple,
+}
+_ = curve  # curve's steps are made of evaluate's functions
+
+TASKS = {f"{function.__module__}:{function.__qualname__}": (function, kind)
+         for function, kind in _FUNCTIONS.items()}
+
+
+def name_of(function):
+    """The task name of `function`; KeyError when a worker may not compute it."""
+    name = f"{function.__module__}:{function.__qualname__}"
+    if name not in TASKS:
+        raise KeyError(f"{name} is not a task a worker computes")
+    return name
+
+
+def compute(name, args):
+    """The value of task `name` on `args`, computed here (what a worker does with a request)."""
+    function, _ = TASKS[name]
+    return function(*args)
+
+
+def checked(name, value):
+    """`value`, if it has the type task `name` gives; TypeError otherwise."""
+    kind = TASKS[name][1]
+    if kind is float:
+        ok = isinstance(value, (float, np.floating)) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise TypeError(f"{name} gave a {type(value).__name__}, not a {kind.__name__}")
+    return value
