@@ -26,7 +26,7 @@ def analyses(model):
     return {mapped[0]: (mapped[1], cost.score_seconds(hidden, bits)),
             "lengths": (analysis.length_steps(params, LENGTH_WIDTHS),
                         cost.lengths_seconds(hidden, LENGTH_WIDTHS, 500)),
-            "correlation": (jobs.one(analysis.borrow_correlation, params, bits),
+            "correlation": (analysis.correlation_steps(params, bits),
                             cost.correlation_seconds(hidden, bits, pairs)),
             "ablation": (analysis.ablation_steps(params, bits), cost.ablation_seconds(hidden, bits))}
 

@@ -15,6 +15,7 @@ from .model import forward
 from .steps import Step
 
 SAMPLE = 4_000  # random pairs a >= b behind the sampled map and the borrow correlation
+CORRELATION_PAIRS = 4_096  # pairs per step of the borrow correlation
 
 
 def longest_borrow_chain(borrow):
@@ -88,24 +89,52 @@ def hidden_states(params, a_bits, b_bits):
 
 def borrow_correlation(params, bits):
     """Pearson correlation of each hidden unit (after step t) with the true borrow out of step t,
-    over all pairs a >= b (SAMPLE random ones above EXHAUSTIVE_BITS) and all steps: (H,). A unit
-    that never varies scores 0. Two passes over the recurrence (the means, then the centred sums)
-    keep one step's states in memory at a time, not every step's."""
+    over all pairs a >= b (SAMPLE random ones above EXHAUSTIVE_BITS) and all steps: (H,); here
+    (see `correlation_steps`). A unit that never varies scores 0."""
+    return stepping.run(correlation_steps(params, bits))
+
+
+def correlation_steps(params, bits, per_step=CORRELATION_PAIRS):
+    """`borrow_correlation` as rnn.steps: two passes over the recurrence (the means, then the
+    centred sums), each over `per_step` pairs at a time, so one step keeps one step's states of
+    those pairs in memory, not every step's; `done` counts pieces."""
     a_bits, b_bits = operand_bits(bits)
     borrow = subtract_bits(a_bits, b_bits)[1].astype(np.float64)  # (N, T)
-    count = borrow.size
-    with np.errstate(**QUIET):
-        mean = sum(h.sum(axis=0) for h in hidden_steps(params, a_bits, b_bits)) / count  # (H,)
-        target = borrow - borrow.mean()
-        products, squares = np.zeros(params.hidden), np.zeros(params.hidden)
-        for t, h in enumerate(hidden_steps(params, a_bits, b_bits)):
-            centred = h - mean  # (N, H)
-            products += target[:, t] @ centred
-            squares += (centred ** 2).sum(axis=0)
+    pieces = stepping.chunks(len(borrow), per_step)
+    total = 2 * len(pieces)
+    sums = np.zeros(params.hidden)
+    for k, (i, j) in enumerate(pieces):
+        sums += yield Step(state_sums, (params, a_bits[i:j], b_bits[i:j]), k + 1, total)
+    mean = sums / borrow.size  # (H,)
+    target = borrow - borrow.mean()
+    products, squares = np.zeros(params.hidden), np.zeros(params.hidden)
+    for k, (i, j) in enumerate(pieces):
+        product, square = yield Step(centred_sums, (params, a_bits[i:j], b_bits[i:j], mean,
+                                                    target[i:j]), len(pieces) + k + 1, total)
+        products += product
+        squares += square
     spread = np.sqrt(squares * (target ** 2).sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         correlation = products / spread
     return np.nan_to_num(correlation)
+
+
+def state_sums(params, a_bits, b_bits):
+    """Each unit's state summed over these problems and every step: (H,)."""
+    with np.errstate(**QUIET):
+        return sum(h.sum(axis=0) for h in hidden_steps(params, a_bits, b_bits))
+
+
+def centred_sums(params, a_bits, b_bits, mean, target):
+    """Over these problems and every step: each unit's centred state times the centred borrow,
+    and its centred state squared, summed: ((H,), (H,))."""
+    products, squares = np.zeros(params.hidden), np.zeros(params.hidden)
+    with np.errstate(**QUIET):
+        for t, h in enumerate(hidden_steps(params, a_bits, b_bits)):
+            centred = h - mean  # (N, H)
+            products += target[:, t] @ centred
+            squares += (centred ** 2).sum(axis=0)
+    return products, squares
 
 
 def ablation(params, bits):

@@ -9,7 +9,7 @@ from .evaluate import Score, accuracy_of, score_width, screen
 from .steps import Step
 
 CURVE_POINTS = 25  # a run's curve is scored at CURVE_POINTS + 1 snapshots spread over it (and more)
-SCREENS_PER_STEP = 50  # snapshots screened per step
+SCREENS_PER_STEP = 20  # snapshots screened per step
 
 
 @dataclass

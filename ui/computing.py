@@ -71,7 +71,7 @@ class PageWatch:
     Streamlit raises the exception of a rerun or a stop the visitor asked for."""
 
     def __init__(self, status):
-        self.status, self.shown = status, None
+        self.status, self.shown, self.told = status, None, False
 
     def _show(self, what, draw):
         if what == self.shown:
@@ -95,7 +95,9 @@ class PageWatch:
                                                      icon=":material/hourglass_top:"))
 
     def retried(self):
-        st.toast(t("worker_replaced"), icon=":material/sync:")
+        if not self.told:  # once a job, however many of its steps went on elsewhere
+            self.told = True
+            st.toast(t("worker_replaced"), icon=":material/sync:")
 
 
 def guarded(box, compute):
