@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from compute import jobs
-from compute.jobs import digest
+from compute.models import digest
 from compute.service import SERVER
 from rnn import analysis, blame, cost
 from ui import charts, computing, walk

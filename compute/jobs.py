@@ -8,65 +8,21 @@ gradient check tries the weights that fit in GRADIENT_CHECK_SECONDS. Every step 
 the worker pool, TURN_SECONDS of computing or so at a time.
 """
 import dataclasses
-import hashlib
 import logging
-from dataclasses import dataclass
 
-import numpy as np
-
-from compute.service import SERVER, Refused
-from rnn import archive, cost, sweep as sweeping
-from rnn.curve import Curve, accuracy_curve, curve_steps
-from rnn.model import WEIGHT_NAMES
+from compute.models import LOG_EVERY, Model, digest
+from compute.scheduler import SERVER, Refused
+from rnn import cost, sweep as sweeping
+from rnn.curve import curve_steps
 from rnn.replay import gradient_check_steps_of
 from rnn.steps import Step
-from rnn.training import Training, TrainResult, advance
+from rnn.training import Training, advance
 
 JOB_SECONDS = 6.0  # what one visitor may ask for at once, in seconds of computing as rnn.cost
 # estimates them: a training with its scoring, a sweep
 GRADIENT_CHECK_SECONDS = 1.0  # a gradient check, which the backprop page redoes for every problem
 TURN_SECONDS = 0.05  # computing time of one step of a training or a sweep (rnn.cost's estimate)
-LOG_EVERY = 800  # the book's log interval, Training's default: what a stored model's log holds
 LOG = logging.getLogger(__name__)  # the server's log: what was trained, and what stopped early
-
-
-@dataclass(eq=False)
-class Model:
-    """A trained (or uploaded) net and what the pages show of it."""
-    result: TrainResult
-    curve: Curve  # accuracy over the run, the final score, the first 100 %; None for uploaded
-    # weights, which the pages that take them (calculator, backprop) do not score
-    uploaded: bool = False  # the visitor's own weights, not a run of the sidebar's settings
-
-    @property
-    def params(self):
-        return self.result.params
-
-    @property
-    def config(self):
-        return self.result.config
-
-    @property
-    def key(self):
-        """What this net's derived results are kept under: its configuration, or for uploaded
-        weights their digest too."""
-        return ("upload", digest(self.params), self.config) if self.uploaded else self.config
-
-
-def digest(params):
-    """A short fingerprint of the weights, to know a net again."""
-    hasher = hashlib.sha256()
-    for name in WEIGHT_NAMES:
-        hasher.update(np.ascontiguousarray(getattr(params, name)).tobytes())
-    return hasher.hexdigest()[:32]
-
-
-def from_weights(params, config, scored=False):
-    """Uploaded weights as a model of one snapshot, so that the pages treat them alike; scored
-    (an accuracy curve of that one snapshot, computed here: one score) only when asked."""
-    result = TrainResult(config, params, np.zeros(0), np.array([config.iterations]), [params],
-                         [], "done")
-    return Model(result, accuracy_curve(result) if scored else None, uploaded=True)
 
 
 def too_big(config):
@@ -83,15 +39,6 @@ def training_chunk(config):
 
 
 # ---- models: trained once, kept (shared through Redis when there is one)
-
-def encode_model(model):
-    return archive.dumps_model(model.result, model.curve)
-
-
-def decode_model(data, config):
-    """A stored model read back, checked against the configuration it is stored under."""
-    return Model(*archive.loads_model(data, config=config, log_every=LOG_EVERY))
-
 
 class Run:
     """Training `config` and scoring it, as rnn.steps: `training` (an rnn Training advanced here
@@ -145,14 +92,6 @@ def warm_model(service, config):
 
 
 # ---- sweeps
-
-def encode_sweep(result):
-    return archive.dumps_sweep(result)
-
-
-def decode_sweep(data, configs):
-    return archive.loads_sweep(data, configs=list(configs))
-
 
 def sweep_chunk(configs):
     """Iterations of one step of a sweep: about TURN_SECONDS of computing."""

@@ -49,6 +49,9 @@ class Visitor:
     address: str  # the client address ("local" for loopback)
 
 
+SERVER = Visitor("server", "server")  # the visitor of the server's own jobs (its warm-up)
+
+
 @dataclass(eq=False)
 class Job:
     visitor: Visitor

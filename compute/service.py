@@ -16,9 +16,9 @@ import logging
 import os
 import time
 
-from compute import shared
+from compute import models, shared
 from compute.pool import Pool, TaskFailed, WorkerLost
-from compute.scheduler import Refused, Scheduler, Visitor
+from compute.scheduler import SERVER, Refused, Scheduler, Visitor
 from compute.store import NoWatch, Overloaded, Store
 from compute.tasks import name_of
 
@@ -30,9 +30,8 @@ MAX_MODELS, MODEL_BYTES = 24, 160 * 2**20  # trained models kept: entries, bytes
 MAX_SWEEPS = 12  # sweep results kept (a few KB each)
 MAX_RESULTS, RESULT_BYTES = 512, 48 * 2**20  # derived results kept: entries, bytes of arrays
 LOG = logging.getLogger(__name__)
-SERVER = Visitor("server", "server")  # the visitor of the server's own jobs (its warm-up)
 
-__all__ = ["Overloaded", "Refused", "Service", "TaskFailed", "Visitor", "WorkerLost",
+__all__ = ["SERVER", "Overloaded", "Refused", "Service", "TaskFailed", "Visitor", "WorkerLost",
            "default_workers"]
 
 
@@ -56,15 +55,14 @@ class Service:
     `results` (what the pages derive from a net), this process's own."""
 
     def __init__(self, workers=None, redis_url=None, scheduler=None):
-        from compute import jobs  # the app's jobs name the stores' contents
         self.scheduler = scheduler or Scheduler()
         self.pool = Pool(default_workers() if workers is None else workers,
                          self.scheduler).start()
         link = shared.connect(redis_url) if redis_url else None
         self.models = shared.shared_store(link, MAX_MODELS, MODEL_BYTES, "model",
-                                          jobs.encode_model, jobs.decode_model)
-        self.sweeps = shared.shared_store(link, MAX_SWEEPS, None, "sweep", jobs.encode_sweep,
-                                          jobs.decode_sweep)
+                                          models.encode_model, models.decode_model)
+        self.sweeps = shared.shared_store(link, MAX_SWEEPS, None, "sweep", models.encode_sweep,
+                                          models.decode_sweep)
         self.results = Store(MAX_RESULTS, RESULT_BYTES)
 
     def close(self):

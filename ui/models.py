@@ -6,7 +6,8 @@ import time
 import streamlit as st
 
 from compute import jobs
-from compute.jobs import Model, from_weights, too_big  # noqa: F401 - the pages' names for them
+from compute.jobs import too_big  # noqa: F401 - the pages' name for it
+from compute.models import Model, from_weights  # noqa: F401 - the pages' names for them
 from ui import charts, computing
 from ui.i18n import t
 
