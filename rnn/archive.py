@@ -17,9 +17,10 @@ of a JSON object with FORMAT, VERSION, the kind ("model" or "sweep") and the sca
 
 Floats are little-endian float64, integers int64, bits uint8, so every number comes back exactly.
 `loads_model` and `loads_sweep` take any bytes and either return what was written or raise
-ArchiveError, and nothing else: they never unpickle, read only stored members whose sizes fit in
-the bytes given, check every .npy header (dtype, order, shape) before its data is used, the JSON's
-fields exactly, and that the arrays agree with the configuration and with each other. An archive
+ArchiveError, and nothing else: they read with rnn.npz (never unpickled, only stored members
+whose sizes fit in the bytes given, every .npy header checked before its data is used), then
+check each array's dtype, order and shape, the JSON's fields exactly, and that the arrays agree
+with the configuration and with each other. An archive
 is at most MAX_BYTES: a model at the app's limits (64 hidden units, 100,000 iterations, so 201
 snapshots) is about 7.7 MB; a larger one is refused when written.
 """
@@ -27,15 +28,17 @@ import io
 import json
 import math
 import zipfile
+from contextlib import contextmanager
 
 import numpy as np
 
+from . import npz
 from .config import TrainConfig
 from .curve import Curve
 from .evaluate import Score
 from .model import WEIGHT_NAMES, Params
 from .sweep import SweepResult
-from .training import LogEntry, TrainResult
+from .training import LogEntry, TrainResult, snapshot_interval
 
 FORMAT = "rnn-playground-archive"
 VERSION = 1
@@ -55,7 +58,6 @@ MODEL_ARRAYS = (*WEIGHT_NAMES, "errors", "snapshot_iterations",
                 "log_a", "log_b", "log_prediction", "log_target", "curve_iterations",
                 "curve_accuracy", "final_per_bit")
 SWEEP_ARRAYS = ("final_accuracy",)
-REFUSED_FLAGS = 0x1 | 0x40 | 0x20  # encrypted, strongly encrypted, patch data
 
 
 class ArchiveError(ValueError):
@@ -122,10 +124,18 @@ def _dump(meta, arrays):
 
 # ---- reading
 
-def loads_model(data):
-    """(TrainResult, Curve) from bytes written by `dumps_model`, or ArchiveError."""
+def loads_model(data, config=None, log_every=None):
+    """(TrainResult, Curve) from bytes written by `dumps_model`, or ArchiveError.
+
+    With `config`, the archive must hold a run of exactly that configuration (checked before any
+    array is read); with `log_every`, its log must hold exactly the iterations that are multiples
+    of it. Always, its snapshots must be those rnn.training keeps for its configuration (at most
+    MAX_SNAPSHOTS + 1), checked before they are read."""
     meta, read = _open(data, "model", MODEL_META, MODEL_ARRAYS)
-    config = _config(meta["config"])
+    found = _config(meta["config"])
+    if config is not None and found != config:
+        raise ArchiveError("the archive holds another configuration's run")
+    config = found
     status, seconds = meta["status"], _seconds(meta["seconds"])
     if status not in STATUSES:
         raise ArchiveError("unknown status")
@@ -139,8 +149,8 @@ def loads_model(data):
         raise ArchiveError("the errors do not match the run's iterations")
     at = read("snapshot_iterations", INT, (None,))
     count = len(at)
-    if count == 0 or at[0] != 0 or at[-1] > done or (np.diff(at) <= 0).any():
-        raise ArchiveError("the snapshot iterations are not ascending from 0")
+    if not np.array_equal(at, snapshot_schedule(config, done)):
+        raise ArchiveError("the snapshot iterations are not those of the run's schedule")
     stacks = [read("snapshot_synapse_0", FLOAT, (count, 2, hidden)),
               read("snapshot_synapse_h", FLOAT, (count, hidden, hidden)),
               read("snapshot_synapse_1", FLOAT, (count, hidden, 1))]
@@ -148,19 +158,34 @@ def loads_model(data):
                                         (errors, *stacks, *params.as_dict().values())):
         raise ArchiveError("a run that did not diverge holds numbers that are not finite")
     snapshots = [Params(*(stack[i].copy() for stack in stacks)) for i in range(count)]
-    result = TrainResult(config, params, errors, at, snapshots, _log(read, steps, done), status,
-                         seconds)
+    result = TrainResult(config, params, errors, at, snapshots,
+                         _log(read, steps, done, log_every), status, seconds)
     return result, _curve(meta, read, config, at)
 
 
-def loads_sweep(data):
-    """A SweepResult from bytes written by `dumps_sweep`, or ArchiveError."""
+def snapshot_schedule(config, done):
+    """The iterations at which rnn.training keeps a snapshot of a run of `config` that trained
+    `done` iterations: 0, every multiple of its interval up to `done`, and the last iteration
+    once the run has reached it."""
+    every = snapshot_interval(config.iterations)
+    schedule = set(range(0, done + 1, every))
+    if done == config.iterations:
+        schedule.add(done)
+    return np.array(sorted(schedule), dtype=np.int64)
+
+
+def loads_sweep(data, configs=None):
+    """A SweepResult from bytes written by `dumps_sweep`, or ArchiveError. With `configs`, the
+    archive must hold a sweep of exactly those configurations, in order (checked before its
+    arrays are read)."""
     meta, read = _open(data, "sweep", SWEEP_META, SWEEP_ARRAYS)
     fields = meta["configs"]
     if not isinstance(fields, list) or not 1 <= len(fields) <= MAX_SWEEP_MODELS:
         raise ArchiveError("the sweep's configurations are not a list of 1 to "
                            f"{MAX_SWEEP_MODELS}")
-    configs = [_config(f) for f in fields]
+    expected, configs = configs, [_config(f) for f in fields]
+    if expected is not None and configs != list(expected):
+        raise ArchiveError("the archive holds a sweep of other configurations")
     if len({(c.bits, c.iterations) for c in configs}) != 1:
         raise ArchiveError("the sweep's models do not share bits and iterations")
     every, iterations = meta["checkpoint_every"], configs[0].iterations
@@ -174,9 +199,11 @@ def loads_sweep(data):
     return SweepResult(configs, firsts, final, every, _seconds(meta["seconds"]))
 
 
-def _log(read, steps, done):
+def _log(read, steps, done, log_every=None):
     iterations = read("log_iteration", INT, (None,))
     count = len(iterations)
+    if log_every is not None and not np.array_equal(iterations, np.arange(0, done, log_every)):
+        raise ArchiveError(f"the log is not every {log_every} iterations of the run")
     error, a, b = (read(n, k, (count,)) for n, k in (("log_error", FLOAT), ("log_a", INT),
                                                      ("log_b", INT)))
     prediction, target = (read(n, BIT, (count, steps)) for n in ("log_prediction", "log_target"))
@@ -212,23 +239,18 @@ def _curve(meta, read, config, snapshot_iterations):
 def _open(data, kind, fields, arrays):
     """The archive's meta (checked: format, version, kind, exactly `fields`) and a reader of its
     arrays, `read(name, dtype, shape)`, None in a shape for any length; the archive holds exactly
-    meta and `arrays`, once each."""
+    meta and `arrays`, once each. Opened and read by rnn.npz."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise ArchiveError("an archive is bytes")
-    if len(data) > MAX_BYTES:
-        raise ArchiveError(f"more than {MAX_BYTES} bytes")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = {info.filename: info for info in archive.infolist()}
-    except Exception as error:  # zipfile raises many types on damaged bytes
-        raise ArchiveError("not a complete zip archive") from error
-    if len(infos) != len(archive.infolist()) or sorted(infos) != sorted(
-            f"{name}.npy" for name in ("meta", *arrays)):
+    names = ("meta", *arrays)
+    with _refused():
+        archive, infos = npz.open_zip(bytes(data), MAX_BYTES, len(names), names)
+    if sorted(infos) != sorted(f"{name}.npy" for name in names):
         raise ArchiveError(f"the members are not those of a {kind}")
     size = len(data)
 
     def read(name, dtype, shape):
-        return _read_array(archive, infos, name, dtype, shape, size)
+        return _read_array(archive, infos[f"{name}.npy"], name, dtype, shape, size)
     meta = _meta(read("meta", BIT, (None,)))
     if meta.get("format") != FORMAT or meta.get("kind") != kind:
         raise ArchiveError(f"not an {FORMAT} of a {kind}")
@@ -240,34 +262,25 @@ def _open(data, kind, fields, arrays):
     return meta, read
 
 
-def _read_array(archive, infos, name, dtype, shape, size):
-    info = infos.get(f"{name}.npy")
-    if info is None:
-        raise ArchiveError(f"{name} is missing")
-    if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & REFUSED_FLAGS \
-            or info.file_size != info.compress_size or info.file_size > size:
-        raise ArchiveError(f"{name} is not a stored member that fits in the archive")
+@contextmanager
+def _refused():
+    """rnn.npz's refusals as ArchiveError."""
     try:
-        with archive.open(info) as member:
-            raw = member.read(info.file_size + 1)  # to its end: zipfile checks the CRC there
-        stream = io.BytesIO(raw)
-        version = np.lib.format.read_magic(stream)
-        if version not in ((1, 0), (2, 0)):
-            raise ArchiveError(f"{name} is not .npy version 1.0 or 2.0")
-        reader = np.lib.format.read_array_header_1_0 if version == (1, 0) \
-            else np.lib.format.read_array_header_2_0
-        found, fortran_order, found_dtype = reader(stream)
-    except ArchiveError:
-        raise
-    except Exception as error:  # zipfile, zlib and NumPy's header parser raise many types
-        raise ArchiveError(f"{name} is damaged") from error
-    if found_dtype != dtype or fortran_order or len(found) != len(shape) or any(
-            type(n) is not int or n < 0 or (want is not None and n != want)
-            for n, want in zip(found, shape)):
-        raise ArchiveError(f"{name} is not {dtype.str} of shape {shape}")
-    data = raw[stream.tell():]
-    if len(data) != math.prod(found) * dtype.itemsize:
-        raise ArchiveError(f"{name} holds {len(data)} bytes, not what its header declares")
+        yield
+    except npz.NpzError as error:
+        raise ArchiveError(str(error)) from error
+
+
+def _read_array(archive, info, name, dtype, shape, size):
+    """A stored member as an array of `dtype` and `shape` (None: any length), or ArchiveError."""
+    with _refused():
+        found, fortran_order, found_dtype, data = npz.parse_npy(
+            npz.read_member(archive, info, name, size), name)
+        if found_dtype != dtype or fortran_order or len(found) != len(shape) \
+                or not npz.plain_shape(found) \
+                or any(want is not None and n != want for n, want in zip(found, shape)):
+            raise ArchiveError(f"{name} is not {dtype.str} of shape {shape}")
+        npz.check_length(name, found, dtype, data)
     return np.frombuffer(data, dtype=dtype).reshape(found).astype(dtype.newbyteorder("="))
 
 

@@ -2,18 +2,18 @@
 and the configuration as a JSON string.
 
 `load` takes any bytes and either returns checked weights or raises WeightsError, whose `reason`
-is one of REASONS. It never unpickles; it unpacks only members stored or deflated (as np.savez
-and np.savez_compressed write them), each after checking its unpacked size, method and flags; it
-checks each .npy header before using the data, and converts the numbers to float64 before
-checking that they are finite."""
+is one of REASONS. It reads the file with rnn.npz (never unpickled; only members stored or
+deflated, as np.savez and np.savez_compressed write them, each after checking its unpacked size,
+method and flags; each .npy header checked before the data is used), then checks each array's
+dtype and shape and converts the numbers to float64 before checking that they are finite."""
 import dataclasses
 import io
 import json
-import zipfile
 from contextlib import contextmanager
 
 import numpy as np
 
+from . import npz
 from .config import LIMITS, TrainConfig
 from .model import WEIGHT_NAMES, Params
 
@@ -24,10 +24,7 @@ MAX_FILE_BYTES = 2_000_000  # a 256-unit net is about 0.6 MB
 MAX_MEMBER_BYTES = 8 * 257 * 257  # one array of the largest net, unpacked
 MAX_MEMBERS = 16
 MAX_CONFIG_CHARS = 1_000  # a saved configuration is about 110 characters of JSON
-# zipfile unpacks bzip2 and LZMA members without a bound on what one read produces (a bomb would
-# fill memory); np.savez stores, np.savez_compressed deflates
-READ_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-REFUSED_FLAGS = ((0x1, "is encrypted"), (0x40, "is encrypted"), (0x20, "is stored as a patch"))
+READ_METHODS = (npz.STORED, npz.DEFLATED)  # np.savez stores, np.savez_compressed deflates
 CONFIG_FIELDS = tuple(field.name for field in dataclasses.fields(TrainConfig))
 
 
@@ -64,93 +61,48 @@ def load(data):
     valid values, or for another number of hidden units than the arrays."""
     if not isinstance(data, (bytes, bytearray)):
         data = data.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise WeightsError("too_big", f"the file is larger than {MAX_FILE_BYTES} bytes")
-    with _unreadable("not a complete zip archive, as an .npz file is"):
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    with archive:
-        members = _members(archive)
-        missing = [n for n in WEIGHT_NAMES if f"{n}.npy" not in members]
-        if missing:
-            raise WeightsError("missing", f"missing arrays: {', '.join(sorted(missing))}")
-        arrays = {n: _read_weights(archive, members[f"{n}.npy"], n) for n in WEIGHT_NAMES}
-        config_text = _read_config(archive, members.get("config.npy"))
+    with _refused():
+        archive, members = npz.open_zip(data, MAX_FILE_BYTES, MAX_MEMBERS,
+                                        (*WEIGHT_NAMES, "config"))
+        with archive:
+            missing = [n for n in WEIGHT_NAMES if f"{n}.npy" not in members]
+            if missing:
+                raise WeightsError("missing", f"missing arrays: {', '.join(sorted(missing))}")
+            arrays = {n: _read_weights(archive, members[f"{n}.npy"], n) for n in WEIGHT_NAMES}
+            config_text = _read_config(archive, members.get("config.npy"))
     params, config = _check_shapes(arrays), _parse_config(config_text)
     return params, config if config and config.hidden == params.hidden else None
 
 
 @contextmanager
-def _unreadable(message):
-    """Whatever zipfile, zlib or NumPy's header parser raise on hostile bytes becomes
-    WeightsError("unreadable", message). They raise many types (BadZipFile, EOFError, zlib.error,
-    NotImplementedError, RuntimeError, TypeError, ValueError, ...), and only WeightsError may
-    leave `load`; their texts quote the file, so none is passed on."""
+def _refused():
+    """rnn.npz's refusals as WeightsError, with the same reason ("too_big" or "unreadable")."""
     try:
         yield
-    except WeightsError:
-        raise
-    except Exception as error:
-        raise WeightsError("unreadable", message) from error
+    except npz.NpzError as error:
+        raise WeightsError(error.kind, str(error)) from error
 
 
-def _members(archive):
-    """The archive's members by name: at most MAX_MEMBERS, none of ours twice."""
-    infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        raise WeightsError("unreadable", f"more than {MAX_MEMBERS} members in the file")
-    names = [info.filename for info in infos]
-    for name in (*WEIGHT_NAMES, "config"):
-        if names.count(f"{name}.npy") > 1:
-            raise WeightsError("unreadable", f"{name} appears more than once in the file")
-    return {info.filename: info for info in infos}
-
-
-def _read_member(archive, info, name):
-    """A member's bytes, read to its end (so zipfile checks its CRC), its unpacked size, method
-    and flags checked first."""
-    if info.file_size > MAX_MEMBER_BYTES:
-        raise WeightsError("too_big", f"{name} unpacks to {info.file_size} bytes")
-    if info.compress_type not in READ_METHODS:
-        raise WeightsError("unreadable", f"{name} is compressed with method "
-                                         f"{info.compress_type}, not stored or deflated")
-    for flag, refusal in REFUSED_FLAGS:
-        if info.flag_bits & flag:
-            raise WeightsError("unreadable", f"{name} {refusal}")
-    with _unreadable(f"{name} is damaged and cannot be unpacked"):
-        with archive.open(info) as member:
-            return member.read(info.file_size + 1)
-
-
-def _parse_npy(raw, name):
-    """An .npy file's (shape, fortran_order, dtype, data bytes), the header checked by NumPy."""
-    stream = io.BytesIO(raw)
-    with _unreadable(f"{name} does not begin with a valid .npy header"):
-        version = np.lib.format.read_magic(stream)
-        if version not in ((1, 0), (2, 0)):
-            raise WeightsError("unreadable", f"{name} is .npy version {version[0]}.{version[1]}, "
-                                             "not 1.0 or 2.0")
-        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) \
-            else np.lib.format.read_array_header_2_0
-        shape, fortran_order, dtype = read_header(stream)
-    return shape, fortran_order, dtype, raw[stream.tell():]
+def _npy(archive, info, name):
+    """A member's .npy (shape, fortran_order, dtype, data bytes), read by rnn.npz."""
+    return npz.parse_npy(npz.read_member(archive, info, name, MAX_MEMBER_BYTES, READ_METHODS),
+                         name)
 
 
 def _read_weights(archive, info, name):
     """One weight matrix as a C-ordered float64 array of finite numbers."""
-    shape, fortran_order, dtype, data = _parse_npy(_read_member(archive, info, name), name)
+    shape, fortran_order, dtype, data = _npy(archive, info, name)
     if dtype.kind != "f":
         raise WeightsError("dtype", f"{name} must hold floating-point numbers")
     if len(shape) != 2:
         raise WeightsError("shape", f"{name} has {len(shape)} dimension"
                                     f"{'' if len(shape) == 1 else 's'} instead of 2")
-    if not all(type(size) is int and size >= 0 for size in shape):  # True is not a size
+    if not npz.plain_shape(shape):
         raise WeightsError("shape", f"{name} has a shape that is not two whole numbers")
     declared = shape[0] * shape[1] * dtype.itemsize
-    if declared > MAX_MEMBER_BYTES:
+    if declared > MAX_MEMBER_BYTES or max(shape) > MAX_MEMBER_BYTES:  # (0, 2**63) declares 0
         raise WeightsError("shape", f"{name} claims more than {MAX_MEMBER_BYTES} bytes of numbers")
-    if len(data) != declared:
-        raise WeightsError("unreadable", f"{name} holds {len(data)} bytes of numbers where its "
-                                         f"header declares {declared}")
+    npz.check_length(name, shape, dtype, data)
     numbers = np.frombuffer(data, dtype=dtype)
     numbers = numbers.reshape(shape[::-1]).T if fortran_order else numbers.reshape(shape)
     # a long double beyond float64 becomes inf, one of its invalid bit patterns NaN: refused next
@@ -179,8 +131,8 @@ def _read_config(archive, info):
     if info is None:
         return None
     try:
-        shape, _, dtype, data = _parse_npy(_read_member(archive, info, "config"), "config")
-    except WeightsError:
+        shape, _, dtype, data = _npy(archive, info, "config")
+    except npz.NpzError:
         return None
     if shape != () or dtype.kind != "U" or dtype.itemsize > 4 * MAX_CONFIG_CHARS \
             or len(data) != dtype.itemsize:

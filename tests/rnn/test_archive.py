@@ -219,3 +219,64 @@ def test_the_checks_are_not_too_strict(good):
     """An archive repacked unchanged still loads (the damaged variants above differ from it in
     their damage only)."""
     archive.loads_model(repacked(good))
+
+
+# ---- read back from a shared store: checked against the key it is stored under
+
+def written(result):
+    return archive.dumps_model(result, accuracy_curve(result))
+
+
+def test_the_checks_against_the_key_pass_for_real_runs(run):
+    """A done, a 12-bit and a diverged run, and a cancelled one, read back under their own
+    configuration with the app's log interval: accepted, the same run."""
+    result, curve = run
+    back, _ = archive.loads_model(archive.dumps_model(result, curve), config=result.config,
+                                  log_every=800)
+    assert np.array_equal(back.errors, result.errors, equal_nan=True)
+    cancelled = train(TrainConfig(iterations=5000), progress=lambda t: t.iteration < 1300,
+                      report_every=700)
+    assert cancelled.status == "cancelled" and cancelled.iterations_done == 1400
+    back, _ = archive.loads_model(written(cancelled), config=cancelled.config, log_every=800)
+    assert list(back.snapshot_iterations) == list(cancelled.snapshot_iterations)
+
+
+def test_another_configurations_run_is_refused_under_this_key():
+    """The run of seed 1 read where the run of seed 0 is asked for: refused."""
+    other = train(TrainConfig(seed=1, iterations=600))
+    with pytest.raises(archive.ArchiveError, match="another configuration"):
+        archive.loads_model(written(other), config=TrainConfig(seed=0, iterations=600))
+
+
+def test_more_snapshots_than_the_schedule_are_refused():
+    """A run whose snapshots are not those its configuration's schedule keeps (here one extra,
+    and every iteration of a long run) is refused, whatever key it is read under."""
+    import dataclasses
+    result = train(TrainConfig(iterations=600))
+    every = dataclasses.replace(result, snapshot_iterations=np.arange(601),
+                                snapshots=[result.params] * 601)
+    extra = dataclasses.replace(
+        result, snapshot_iterations=np.append(result.snapshot_iterations[:-1], [599, 600]),
+        snapshots=[*result.snapshots, result.params])
+    for altered in (every, extra):
+        with pytest.raises(archive.ArchiveError, match="schedule"):
+            archive.loads_model(archive.dumps_model(altered, accuracy_curve(result)))
+
+
+def test_a_log_off_the_apps_interval_is_refused():
+    """A run logged every 100 iterations, read where the app's every-800 log is expected."""
+    result = train(TrainConfig(iterations=1000), log_every=100)
+    archive.loads_model(written(result))  # well formed
+    with pytest.raises(archive.ArchiveError, match="log"):
+        archive.loads_model(written(result), config=result.config, log_every=800)
+
+
+def test_a_sweep_of_other_configurations_is_refused(sweep):
+    """A sweep read under the key of other configurations (another seed, or one model more)."""
+    data = archive.dumps_sweep(sweep)
+    assert archive.loads_sweep(data, configs=sweep.configs).configs == sweep.configs
+    import dataclasses
+    for others in ([dataclasses.replace(sweep.configs[0], seed=9), *sweep.configs[1:]],
+                   [*sweep.configs, sweep.configs[0]]):
+        with pytest.raises(archive.ArchiveError, match="other configurations"):
+            archive.loads_sweep(data, configs=others)

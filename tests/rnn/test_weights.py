@@ -161,6 +161,8 @@ HOSTILE = {  # id: (file, reason, exact message)
     "sizes-beyond-int64": (valid(synapse_h=declared((10**20, 10**20))), "shape",
                            TOO_MANY_NUMBERS),
     "sizes-wrapping-to-0": (valid(synapse_h=declared((2**32, 2**32))), "shape", TOO_MANY_NUMBERS),
+    "a-zero-beside-a-huge-size": (valid(synapse_h=declared((0, 2**63), data=b"")), "shape",
+                                  TOO_MANY_NUMBERS),
     "three-dimensions": (valid(synapse_h=npy(np.zeros((4, 4, 1)))), "shape",
                          "synapse_h has 3 dimensions instead of 2"),
     "unhashable-header": (valid(synapse_h=raw_npy("{[1]: 2}", b"\0" * 128)), "unreadable",
