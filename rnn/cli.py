@@ -156,6 +156,22 @@ def output_closed():
     return 1
 
 
+def output_failed(error):
+    """Standard output cannot be written (a full disk, /dev/full): one line, status 1; what is
+    still buffered goes to the null device, so that Python's final flush cannot fail."""
+    complain(f"cannot write the output: {error.strerror or error}")
+    return output_closed()
+
+
+def complain(line):
+    """One line on standard error, if there is one."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"python -m rnn: {line}\n")
+
+
+INTERRUPTED = 128 + 2  # the shell's status for a process ended by SIGINT
+
+
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -167,9 +183,17 @@ def main(argv=None):
     # no snapshots: the command line shows none, and they cost start-up time it is measured on
     training = Training(config, log_every=args.every, path="readable" if args.readable else "fast",
                         snapshot_every=max(1, config.iterations))
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        complain("standard output is closed")
+        return 1
     try:
         print_log_as_made(training, sys.stdout)
         print_outcome(training, args.evaluate, sys.stdout)
+        return save(args.save, training) if args.save else 0
     except BrokenPipeError:
         return output_closed()
-    return save(args.save, training) if args.save else 0
+    except OSError as error:
+        return output_failed(error)
+    except KeyboardInterrupt:  # Ctrl+C
+        complain(f"interrupted at iteration {training.iteration:,}")
+        return INTERRUPTED

@@ -3,6 +3,7 @@ import copy
 import io
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ from rnn.cli import WRITE_EVERY, main, print_log_as_made
 
 BOOK_LOG = (Path(__file__).parent / "book-log.txt").read_text(encoding="utf-8")
 BLOCK_END = "------------\n"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def run(*args, env=None):
@@ -269,3 +271,54 @@ def sigmoid(x):
 
 def sigmoid_output_to_derivative(output):
     return output * (1 - output)
+
+
+def ended_with_one_line(done, status):
+    """The command ended with `status` and one line on standard error, no traceback."""
+    assert done.returncode == status
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+@pytest.mark.parametrize("evaluate", [(), ("--evaluate",)], ids=["log", "evaluate"])
+def test_an_output_that_cannot_be_written_ends_with_one_line(evaluate):
+    """Standard output on a full device (/dev/full): one line, status 1."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "rnn", "--iterations", "1600", *evaluate],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO,
+                              timeout=60)
+    ended_with_one_line(done, 1)
+    assert "cannot write the output: No space left on device" in done.stderr
+
+
+def test_a_closed_output_ends_with_one_line():
+    """Standard output closed (`>&-`): one line, status 1."""
+    done = subprocess.run(f"{sys.executable} -m rnn --iterations 1600 >&-", shell=True,
+                          stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
+    ended_with_one_line(done, 1)
+    assert "standard output is closed" in done.stderr
+
+
+def test_ctrl_c_ends_with_one_line_and_status_130():
+    """SIGINT while training (after the first log block): one line, status 130."""
+    process = subprocess.Popen([sys.executable, "-m", "rnn", "--iterations", "10000000",
+                                "--every", "100000"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=REPO)
+    try:
+        assert process.stdout.readline().startswith("总误差")
+        process.send_signal(signal.SIGINT)
+        _, error = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    done = subprocess.CompletedProcess(process.args, process.returncode, "", error)
+    ended_with_one_line(done, 130)
+    assert "interrupted at iteration" in error
+
+
+@pytest.mark.parametrize("path", ["/dev/full", "{tmp}", "{tmp}/missing/weights.npz"],
+                         ids=["full-device", "a-folder", "a-missing-folder"])
+def test_a_save_path_that_cannot_be_written_ends_with_one_line(tmp_path, path):
+    """--save where nothing can be written: one line, status 1."""
+    done = run("--iterations", "200", "--save", path.format(tmp=tmp_path))
+    ended_with_one_line(done, 1)
+    assert "cannot write" in done.stderr
