@@ -107,6 +107,7 @@ def draw_reach(model):
         return
     reaches = [(name, found[0]) for name, found in reached]
     text = joined(t("bs_reach_alt", net=name, last=width - 1, left=reach[0] / reach[-1])
+                  if reach[-1] > 0 else t("bs_reach_alt_none", net=name, last=width - 1)
                   for name, reach in reaches)
     charts.show(charts.kept(model, f"reach_{width}", lambda: charts.reach_chart(
         reaches, t("bs_reach_title", last=width - 1), t("bs_reach_subtitle", a=top),
@@ -115,7 +116,8 @@ def draw_reach(model):
         st.info(t("bs_reach_upload"), icon="📦")
     sentences = [fade_sentence(name, blame.fade_per_step(reach)) for name, reach in reaches]
     final = blame.fade_per_step(reaches[-1][1])
-    sentences.append(t("bs_reach_meaning_fade" if final > 1 else "bs_reach_meaning_grow"))
+    if not np.isnan(final):  # nan: no error at the last bit, nothing travels back to compare
+        sentences.append(t("bs_reach_meaning_fade" if final > 1 else "bs_reach_meaning_grow"))
     sentences.append(rule_sentence(model))
     st.markdown(joined(sentences))
 
@@ -126,6 +128,8 @@ def joined(sentences):
 
 
 def fade_sentence(name, fade):
+    if np.isnan(fade):  # the last bit's error is exactly 0 (a sure output, or no weights to it)
+        return t("bs_reach_none", net=name)
     if fade == np.inf:
         return t("bs_reach_vanish", net=name)
     if fade >= 1:

@@ -832,6 +832,13 @@ CATALOGUE = {
     "bs_reach_alt": {"zh": "{net}:第 {last} 位的误差传到第 0 位时,只剩它在第 {last} 位时强度的 {left:.2g}。",
                      "en": "{net}: the error of bit {last} arrives at bit 0 with {left:.2g} of "
                            "its strength at bit {last}."},
+    "bs_reach_alt_none": {"zh": "{net}:第 {last} 位的误差恰好是 0,没有误差往回传。",
+                          "en": "{net}: the error of bit {last} is exactly 0, so no error travels "
+                                "back."},
+    "bs_reach_none": {"zh": "{net}:最高位的误差恰好是 0(输出已经完全确定,或者通向输出的权重都是 0),所以没有误差往回传,也就谈不上减弱或增强。",
+                      "en": "{net}: the error of the last bit is exactly 0 (its output is "
+                            "completely sure, or the weights to the output are 0), so nothing "
+                            "travels back to fade or grow."},
     "bs_reach_fade": {"zh": "{net}:误差每往回传一步,大约减弱为原来的 1/{fade:.3g}。",
                       "en": "{net}: the error fades by about {fade:.3g}× at each step back."},
     "bs_reach_grow": {"zh": "{net}:误差不但没有减弱,每往回传一步还大约增强 {fade:.3g} 倍。",

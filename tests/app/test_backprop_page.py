@@ -524,3 +524,18 @@ def test_every_text_of_the_picture_is_readable_on_any_of_its_backgrounds(phase):
     for fill in set(fills):
         worst = min(contrast(fill, background) for background in backgrounds)
         assert worst >= 4.5, (fill, round(worst, 2))
+
+
+@pytest.mark.parametrize("scale", [0.0, 1e-300], ids=["zero", "underflowing"])
+def test_a_net_whose_numbers_underflow_says_so_and_never_nan(page_of, scale):
+    """Uploaded weights so small that the last bit's error reaches back as exactly 0: the page
+    says no error travels back, and no sentence, caption or chart text says "nan"."""
+    from rnn.model import Params
+    hidden = 4
+    net = Params(np.full((2, hidden), scale), np.full((hidden, hidden), scale),
+                 np.full((hidden, 1), scale))
+    at = page_of("backprop", from_weights(net, TrainConfig(hidden=hidden)))
+    assert not at.exception
+    texts = [e.value for kind in ("markdown", "caption", "info") for e in at.get(kind)]
+    assert not [text for text in texts if re.search(r"\bnan\b", text, re.IGNORECASE)]
+    assert any("so nothing travels back to fade or grow" in text for text in texts)
