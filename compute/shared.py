@@ -299,14 +299,17 @@ class SharedStore(Store):
 
 def connect(url):
     """The Link to Redis at `url`, or None (logged) when the URL cannot name a Redis server."""
-    parts = urlsplit(url)
-    where = f"{parts.hostname or parts.path}:{parts.port or ''}".rstrip(":") \
-        if parts.scheme in SCHEMES else "(not shown)"  # never the password
-    if parts.scheme not in SCHEMES:
-        LOG.warning("shared store: the Redis setting is a %r URL, not one of %s; this replica "
-                    "keeps its models in its own store", parts.scheme or "scheme-less",
-                    ", ".join(f"{s}://" for s in SCHEMES))
+    try:
+        parts = urlsplit(url)
+        scheme, where = parts.scheme, f"{parts.hostname or parts.path}:{parts.port or ''}"
+    except ValueError:  # a bracket left open, a port that is not a number
+        scheme, where = None, None
+    if scheme not in SCHEMES:
+        LOG.warning("shared store: the Redis setting is %s, not a URL of %s; this replica keeps "
+                    "its models in its own store", f"a {scheme}:// URL" if scheme
+                    else "no URL that can be read", ", ".join(f"{s}://" for s in SCHEMES))
         return None
+    where = where.rstrip(":")  # never the password
     try:
         client = redis.Redis.from_url(url, socket_timeout=SOCKET_SECONDS,
                                       socket_connect_timeout=CONNECT_SECONDS,

@@ -20,10 +20,12 @@ import sys
 import time
 from multiprocessing.connection import Connection
 
-from compute.tasks import compute
+from compute.tasks import compute, hello, name_of
 
 NICE = 5  # added to the worker's niceness: the server's own work goes first on a busy machine
-MAX_RSS_MIB = 400  # a worker whose peak memory passes this retires after its answer
+HELLO = name_of(hello)  # the first request: the pool asks whether the worker has started
+MAX_RSS_MIB = float(os.environ.get("RNN_WORKER_MAX_MIB", 400))  # a worker whose peak memory
+# passes this many MiB retires after its answer (the setting is for tests and small hosts)
 
 
 def peak_mib():
@@ -49,7 +51,8 @@ def serve(connection):
         except (EOFError, OSError):
             return
         reply = answer(name, args)
-        retiring = peak_mib() > MAX_RSS_MIB
+        retiring = name != HELLO and peak_mib() > MAX_RSS_MIB  # (not as it starts: a bound
+        # below a fresh worker's size would have it retire for ever)
         try:
             connection.send((*reply, retiring) if reply[0] == "ok" else reply)
         except (OSError, ValueError):

@@ -54,18 +54,16 @@ import statistics
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rnn import TrainConfig, cost  # noqa: E402
+from scripts.protocol import (TIMEOUT, Session, browser_cookie, connect,  # noqa: E402
+                              line_texts, timed_run)
 from scripts.serving import start_app, stop_app  # noqa: E402
 
-TIMEOUT = 240  # s: the last queued training may wait for all the others
 # The hostile mix: what one visitor can ask for within the app's limits (rnn.cost estimates
 # each just under ui.queue.JOB_SECONDS of server time).
 MAXIMAL_RUN = "hidden=64&bits=16&iterations=75000"
@@ -73,90 +71,35 @@ MAXIMAL_SWEEP = "hidden=64&bits=8&iterations=4500"  # 32 seeds at 64 hidden unit
 
 
 def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+    """The resident memory of process `pid`, MiB."""
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+def workers_mib(pid):
+    """The resident memory of the descendants of process `pid` (the app's workers), MiB."""
+    total = 0.0
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            total += child.memory_info().rss / 2**20
+        except psutil.NoSuchProcess:
+            pass
+    return total
 
 
 def sample_memory(pid, samples, stop):
+    """(server, workers) MiB every 0.5 s into `samples`, until `stop` is set."""
     while not stop.is_set():
         try:
-            samples.append(rss_mib(pid))
-        except OSError:
+            samples.append((rss_mib(pid), workers_mib(pid)))
+        except psutil.NoSuchProcess:
             return
         stop.wait(0.5)
-
-
-def rerun_message(page="", query="", widgets=(), press=None):
-    """The BackMsg a browser sends for a script run: the page, the link's query, number inputs
-    set ((widget id, value) pairs) and a button pressed (its widget id)."""
-    message = BackMsg()
-    message.rerun_script.page_name = page
-    message.rerun_script.query_string = query
-    for widget_id, value in widgets:
-        state = message.rerun_script.widget_states.widgets.add()
-        state.id, state.int_value = widget_id, value
-    if press:
-        state = message.rerun_script.widget_states.widgets.add()
-        state.id, state.trigger_value = press, True
-    return message.SerializeToString()
-
-
-class Session:
-    """One Streamlit session over its websocket, as a browser tab would hold it."""
-
-    def __init__(self, socket):
-        self.socket = socket
-
-    async def run(self, page="", query="", widgets=(), press=None):
-        """Ask for a script run (with number inputs set and a button pressed); return what it
-        drew: {label: value or widget id}, and the exceptions shown."""
-        await self.socket.send(rerun_message(page, query, widgets, press))
-        drawn, errors = {}, []
-        while True:
-            answer = ForwardMsg()
-            answer.ParseFromString(await asyncio.wait_for(self.socket.recv(), TIMEOUT))
-            kind = answer.WhichOneof("type")
-            if kind == "delta" and answer.delta.WhichOneof("type") == "new_element":
-                element = answer.delta.new_element
-                which = element.WhichOneof("type")
-                if which == "number_input":
-                    drawn[element.number_input.label] = element.number_input.id
-                elif which == "metric":
-                    drawn[element.metric.label] = element.metric.body
-                elif which == "button":
-                    drawn[element.button.label] = element.button.id
-                elif which == "exception":
-                    errors.append(element.exception.message)
-            if kind == "script_finished":
-                return drawn, errors
-
-
-def connect(url, cookie=None):
-    """A websocket session; with `cookie` (a browser's _streamlit_xsrf) it is a tab of that
-    browser, which the app's work queue counts as one visitor."""
-    headers = {"Cookie": f"_streamlit_xsrf={cookie}"} if cookie else None
-    return websockets.connect(url.replace("http", "ws") + "/_stcore/stream",
-                              subprotocols=["streamlit"], max_size=None,
-                              additional_headers=headers)
-
-
-def browser_cookie(url):
-    """The XSRF cookie the server gives a new browser on its first page load."""
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        for header in answer.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            if name.strip() == "_streamlit_xsrf":
-                return rest.split(";")[0]
-    return None
 
 
 async def trainer(url, index, report, iterations=20_000):
     started = time.perf_counter()
     try:
-        async with connect(url) as socket:
+        async with connect(url, await asyncio.to_thread(browser_cookie, url)) as socket:
             drawn, errors = await Session(socket).run(query=f"seed={1000 + index}"
                                                             f"&iterations={iterations}")
         report["errors"] += len(errors)
@@ -170,7 +113,7 @@ async def trainer(url, index, report, iterations=20_000):
 
 async def calculator(url, index, rounds, report):
     try:
-        async with connect(url) as socket:
+        async with connect(url, await asyncio.to_thread(browser_cookie, url)) as socket:
             session = Session(socket)
             drawn, errors = await session.run(page="calculator")
             box = drawn["a (minuend)"]
@@ -273,122 +216,6 @@ WARM_UP_TIMEOUT = 90  # s for the server's log to say that the default net is wa
 EXPLORER_HIDDEN = (8, 12, 16, 24, 32)
 EXPLORER_ITERATIONS = (15_000, 20_000, 25_000, 30_000, 40_000)
 EXPLORER_TRAINING = (0.3, 1.5)  # s of CPU per training at the book's speed (rnn.cost's estimate)
-APP_ERROR = "This app has encountered an error"
-
-
-def line_texts():
-    """What the app shows while a job waits: its place in the work queue (the catalogue's text
-    up to the number) and the wait for another session training the same settings."""
-    from ui.i18n import CATALOGUE
-    texts = [text.split("{place}")[0] for text in CATALOGUE["queued"].values()]
-    return tuple(texts + list(CATALOGUE["waiting_other_session"].values()))
-
-
-class Visit:
-    """One script run asked for by a session, timed from the request (`started`) to the
-    script_finished ForwardMsg (`finished`), as perf_counter times; what it drew and when, the
-    errors it showed, and the moments of a training it drew:
-
-    - `bar_at`: the progress bar first drawn (value 0), just before the training asks the work
-      queue for its first turn (ui.models._train);
-    - `lined_up_at`, `first_turn_at`: the queue place first shown in the status above the bar
-      (the app shows it once a job has waited 0.25 s) and the status cleared (the job's first
-      turn: ui.queue.PlaceShown(0));
-    - `first_step_at`: the bar's first value above 0 (one chunk of training done);
-    - `in_line`: seconds the place was shown again between later turns."""
-
-    def __init__(self, started, line_texts):
-        self.started, self.finished, self.line_texts = started, None, line_texts
-        self.drawn, self.seen, self.errors = {}, {}, []
-        self.bar_at = self.lined_up_at = self.first_turn_at = self.first_step_at = None
-        self.status_path, self.line_since, self.in_line = None, None, 0.0
-
-    def read(self, answer, now):
-        kind = answer.WhichOneof("type")
-        if kind == "delta" and answer.delta.WhichOneof("type") == "new_element":
-            self.read_element(answer.delta.new_element, tuple(answer.metadata.delta_path), now)
-        elif kind == "page_not_found":
-            self.errors.append(f"page not found: {answer.page_not_found.page_name!r}")
-        elif kind == "session_event" and answer.session_event.HasField(
-                "script_compilation_exception"):
-            exception = answer.session_event.script_compilation_exception
-            self.errors.append(f"script compilation exception: {exception.message:.200}")
-        elif kind == "script_finished":
-            status = answer.script_finished
-            if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                self.errors.append("script finished with a compile error")
-            if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:  # else the rerun's end follows
-                self.finished = now
-
-    def read_element(self, element, path, now):
-        which = element.WhichOneof("type")
-        if which == "number_input":
-            self.drawn[element.number_input.label] = element.number_input.id
-        elif which == "button":
-            self.drawn[element.button.label] = element.button.id
-        elif which == "metric":
-            self.drawn[element.metric.label] = element.metric.body
-            self.seen.setdefault(element.metric.label, now)
-        elif which == "exception":
-            self.errors.append(f"exception shown: {element.exception.type}: "
-                               f"{element.exception.message:.200}")
-        elif which in ("alert", "markdown"):
-            body = getattr(element, which).body
-            if APP_ERROR in body:
-                self.errors.append(f"{which}: {body:.200}")
-            if which == "alert" and body.startswith(self.line_texts):
-                self.status_path = path
-                if self.first_step_at is None:
-                    self.lined_up_at = self.lined_up_at or now
-                elif self.line_since is None:
-                    self.line_since = now
-        elif which == "empty" and path == self.status_path:
-            if self.first_step_at is None and self.lined_up_at is not None:
-                self.first_turn_at = self.first_turn_at or now
-            elif self.line_since is not None:
-                self.in_line += now - self.line_since
-                self.line_since = None
-        elif which == "progress":
-            if self.bar_at is None:
-                self.bar_at = now
-            if element.progress.value > 0 and self.first_step_at is None:
-                self.first_step_at = now
-
-    def since(self, moment):
-        return None if moment is None else moment - self.started
-
-    @property
-    def seconds(self):
-        return self.finished - self.started
-
-    def training_start(self):
-        """When the training took its first turn on the work queue: the queue place cleared if
-        it was shown, else the progress bar's first drawing (it got its turn within 0.25 s);
-        None when no training was drawn."""
-        if self.lined_up_at is not None:
-            return self.first_turn_at or self.first_step_at
-        return self.bar_at
-
-
-async def timed_run(session, deadline, page="", query="", widgets=()):
-    """Ask `session` for a script run as Session.run does, and read every ForwardMsg of it into a
-    Visit, until the script_finished message. Each message is awaited at most TIMEOUT seconds,
-    and never past `deadline` (a perf_counter time)."""
-    visit = Visit(time.perf_counter(), session.line_texts)
-    await session.socket.send(rerun_message(page, query, widgets))
-    while visit.finished is None:
-        wait = min(TIMEOUT, deadline - time.perf_counter())
-        try:
-            if wait <= 0:
-                raise asyncio.TimeoutError
-            data = await asyncio.wait_for(session.socket.recv(), wait)
-        except asyncio.TimeoutError:
-            raise TimeoutError(f"timeout: no end of the run of page {page or 'start'!r} "
-                               f"{query!r} after {time.perf_counter() - visit.started:.0f} s")
-        answer = ForwardMsg()
-        answer.ParseFromString(data)
-        visit.read(answer, time.perf_counter())
-    return visit
 
 
 class ClassSession(Session):
@@ -421,7 +248,8 @@ async def student(url, index, report, deadline):
     rng = random.Random(f"{CLASS_SEED} student {index}")
     who = f"student {index}"
     try:
-        async with connect(url) as socket:
+        cookie = await asyncio.to_thread(browser_cookie, url)  # a browser loads the page first
+        async with connect(url, cookie) as socket:
             session = ClassSession(socket, report, who)
             visit = await session.visit(deadline)
             report["first_load"].append(visit.seconds)
@@ -481,11 +309,12 @@ async def explorer(url, index, configs, report, deadline):
     rng = random.Random(f"{CLASS_SEED} explorer {index}")
     who = f"explorer {index}"
     try:
+        cookie = await asyncio.to_thread(browser_cookie, url)  # one browser for both settings
         for number, config in enumerate(configs):
             if number:
                 await think(rng, deadline)
             query = f"seed={config.seed}&hidden={config.hidden}&iterations={config.iterations}"
-            async with connect(url) as socket:
+            async with connect(url, cookie) as socket:
                 visit = await ClassSession(socket, report, who).visit(deadline, query=query)
             if "Final accuracy" not in visit.drawn:
                 raise RuntimeError(f"the training page of {query} did not draw its results")
@@ -523,20 +352,22 @@ async def class_run(urls, sessions, report):
 
 
 class ServerWatch(threading.Thread):
-    """Samples a server process every 0.5 s: its memory (RSS), its CPU time and that of its
-    descendants (processes whose PPid leads to it, found by scanning /proc)."""
+    """Samples a server process every 0.5 s: its memory (RSS), its descendants' (the workers'),
+    and the CPU time of each descendant (psutil)."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
-        self.pid, self.stop, self.memory, self.children = pid, threading.Event(), [], {}
+        self.pid, self.stop, self.memory, self.workers, self.children = \
+            pid, threading.Event(), [], [], {}
         self.names = {}  # descendant pid: its command line, shortened
 
     def run(self):
         while not self.stop.is_set():
             try:
                 self.memory.append(rss_mib(self.pid))
+                self.workers.append(workers_mib(self.pid))
                 children = children_cpu(self.pid)
-            except OSError:
+            except psutil.NoSuchProcess:
                 return
             self.children.update(children)
             for child in children.keys() - self.names.keys():
@@ -546,56 +377,35 @@ class ServerWatch(threading.Thread):
 
 def command_line(pid):
     try:
-        with open(f"/proc/{pid}/cmdline", "rb") as line:
-            words = line.read().decode(errors="replace").split("\0")
-    except OSError:
+        return " ".join(psutil.Process(pid).cmdline())[-70:]
+    except psutil.Error:
         return "?"
-    return " ".join(word for word in words if word)[-70:]
-
-
-def stat_fields(pid):
-    """The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime,
-    [12] stime, [13] cutime, [14] cstime (clock ticks)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        return stat.read().rpartition(")")[2].split()
 
 
 def cpu_seconds(pid):
-    """(utime + stime of the process, all its threads; cutime + cstime of its children that
-    it has waited for), in seconds."""
-    fields, tick = stat_fields(pid), os.sysconf("SC_CLK_TCK")
-    return ((int(fields[11]) + int(fields[12])) / tick,
-            (int(fields[13]) + int(fields[14])) / tick)
+    """(user + system CPU seconds of the process, all its threads; those of its children that it
+    has waited for)."""
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system, times.children_user + times.children_system
 
 
 def children_cpu(pid):
-    """{descendant pid: its utime + stime in seconds} of the process `pid`, from /proc."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parents[int(entry)] = int(stat_fields(entry)[1])
-            except (OSError, IndexError, ValueError):
-                pass
-    found, todo = {}, [pid]
-    while todo:
-        parent = todo.pop()
-        for child, its_parent in parents.items():
-            if its_parent == parent and child not in found:
-                try:
-                    found[child] = cpu_seconds(child)[0]
-                except OSError:
-                    continue
-                todo.append(child)
+    """{descendant pid: its user + system CPU seconds} of the process `pid`."""
+    found = {}
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        found[child.pid] = times.user + times.system
     return found
 
 
 def machine_busy():
-    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
-    with open("/proc/stat") as stat:
-        ticks = [int(x) for x in stat.readline().split()[1:]]
-    tick = os.sysconf("SC_CLK_TCK")
-    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / tick, sum(ticks[:8]) / tick
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    times = psutil.cpu_times()
+    total = sum(times)
+    return total - times.idle - getattr(times, "iowait", 0.0), total
 
 
 def load_average():
@@ -716,6 +526,10 @@ def measure_class(sessions, servers=1, redis=False):
             print(f"server memory (RSS): at start {memory[0]:.0f} MiB (process up), "
                   f"{rss_ready[number]:.0f} MiB (warmed up, class starts), peak "
                   f"{max(memory):.0f} MiB, end {memory[-1]:.0f} MiB")
+            both = [m + w for m, w in zip(memory, watch.workers)]
+            print(f"workers' memory (RSS, all of them): peak {max(watch.workers):.0f} MiB, end "
+                  f"{watch.workers[-1]:.0f} MiB; server and workers together: peak "
+                  f"{max(both):.0f} MiB, end {both[-1]:.0f} MiB")
         children = {pid: seconds - children_start[number].get(pid, 0.0)
                     for pid, seconds in watch.children.items()}
         server_cpu = server_end[number][0] - server_start[number][0]
@@ -879,9 +693,7 @@ def measure(sessions, rounds, iterations=20_000, hostile=False, servers=1, redis
         print(f"training sessions (load to charts): median {statistics.median(trainings):.1f} s, "
               f"max {trainings[-1]:.1f} s")
     if servers == 1 and not redis:
-        samples = memory[0]
-        print(f"server memory (RSS): start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, "
-              f"end {samples[-1]:.0f} MiB" if samples else "no memory samples")
+        print(memory_line(memory[0]))
     else:
         print_replicas(apps, memory)
     if redis:
@@ -890,6 +702,17 @@ def measure(sessions, rounds, iterations=20_000, hostile=False, servers=1, redis
         print("  hostile: " + line)
     print(f"wall time {time.perf_counter() - started:.1f} s")
     return 0 if report["finished"] == sessions and not report["errors"] else 1
+
+
+def memory_line(samples):
+    """Server, workers and both: start, peak, end (MiB), from sample_memory's (server, workers)."""
+    if not samples:
+        return "memory not sampled"
+    parts = []
+    for name, values in (("server", [m for m, _ in samples]), ("workers", [w for _, w in samples]),
+                         ("both", [m + w for m, w in samples])):
+        parts.append(f"{name} {values[0]:.0f} / {max(values):.0f} / {values[-1]:.0f}")
+    return "memory (RSS, MiB, start / peak / end): " + ", ".join(parts)
 
 
 def redis_usage(url):
@@ -906,9 +729,7 @@ def print_replicas(apps, memory):
     """Each replica's memory, and how many models it trained and read from Redis (its log)."""
     for number, ((_, _, log), samples) in enumerate(zip(apps, memory), 1):
         text = Path(log).read_text(encoding="utf-8", errors="replace")
-        rss = (f"start {samples[0]:.0f} MiB, max {max(samples):.0f} MiB, end "
-               f"{samples[-1]:.0f} MiB" if samples else "not sampled")
-        print(f"replica {number}: memory (RSS) {rss}; models trained "
+        print(f"replica {number}: {memory_line(samples)}; models trained "
               f"{text.count(' training TrainConfig(')}, read from Redis "
               f"{text.count(' model read from the shared store: ')}")
 

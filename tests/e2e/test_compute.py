@@ -99,5 +99,5 @@ def test_a_redis_setting_of_another_scheme_means_the_local_store(new_page):
         wait_for_script(page)
         expect(metric_value(page, "Final accuracy")).to_be_visible()
         expect(page.get_by_test_id("stException")).to_have_count(0)
-        assert log().count("not one of redis://") == 1
+        assert log().count("not a URL of redis://") == 1
         assert alert(page, "error").count() == 0

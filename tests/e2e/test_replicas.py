@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from scripts.loadtest import TIMEOUT, Session, connect
+from scripts.protocol import TIMEOUT, Session, connect
 from scripts.redis_server import start_redis, stop_redis
 from scripts.serving import start_app, stop_app
-from tests.app.test_redis_store import require_redis
-from ui.redis_store import LOCK_SECONDS, RENEW_SECONDS
+from tests.compute.conftest import require_redis
+from compute.shared import LOCK_SECONDS, RENEW_SECONDS
 
 WAIT = 180  # s for anything a test waits for (a busy machine trains slowly)
 
