@@ -5,9 +5,11 @@ thread per slot that takes the next request from the scheduler, sends it to its 
 the request's Future with the answer. Size 0 computes in this process instead, one request at a
 time (the tests' reference, and a machine where no process can be started).
 
-A worker that does not answer within CALL_SECONDS (frozen), dies (killed, out of memory) or whose
-socket breaks is killed and replaced; the request it held goes back in line, first, and another
-worker computes it: steps are pure functions of their arguments, so nothing is lost but the time.
+A worker that is lost is killed and replaced: one that has gone (killed, out of memory) or whose
+socket broke, one that has not answered within CALL_SECONDS without computing meanwhile (frozen:
+stopped, or its CPU time, read from /proc, stood still; on a busy machine a worker that computes
+slowly is waited for), and one that has not answered within MAX_CALL_SECONDS at all. The request
+it held goes back in line, first, and another worker computes it: steps are pure functions of their arguments, so nothing is lost but the time.
 A request whose workers were lost MAX_ATTEMPTS times fails with WorkerLost. A worker that cannot
 start within START_SECONDS is logged; its slot computes in this process until a start succeeds
 (tried again after RETRY_SECONDS).
@@ -33,8 +35,9 @@ from pathlib import Path
 
 from compute import tasks
 
-CALL_SECONDS = 5.0  # a worker must answer one request within this, else it is lost (steps take
-# about 0.05 s, the longest single tasks well under a second)
+CALL_SECONDS = 5.0  # a worker that has neither answered nor computed for this long is frozen
+# (steps take about 0.05 s, the longest single tasks well under a second)
+MAX_CALL_SECONDS = 60.0  # ... and one that is computing still but has not answered after this
 START_SECONDS = 30.0  # a new worker must answer its first request within this (it loads NumPy)
 RETRY_SECONDS = 30.0  # after a failed start, the slot computes here this long before trying again
 MAX_ATTEMPTS = 3  # workers a request may lose before it fails
@@ -76,12 +79,19 @@ class WorkerProcess:
         return self.process.pid
 
     def call(self, name, args, seconds):
-        """(value, seconds computing, retiring) of task `name`; WorkerLost when the worker does not
-        answer within `seconds` or has gone, TaskFailed when the task raised."""
+        """(value, seconds computing, retiring) of task `name`; WorkerLost when the worker has
+        gone, or has not answered within `seconds` without computing meanwhile (frozen), or has
+        not answered within MAX_CALL_SECONDS at all; TaskFailed when the task raised."""
         try:
             self.connection.send((name, args))
-            if not self.connection.poll(seconds):
-                raise WorkerLost(f"worker {self.pid} did not answer within {seconds:.0f} s")
+            ticks, give_up = self.cpu_ticks(), time.monotonic() + MAX_CALL_SECONDS
+            while not self.connection.poll(seconds):
+                now = self.cpu_ticks()
+                if now is None or now == ticks or time.monotonic() > give_up:
+                    raise WorkerLost(f"worker {self.pid} did not answer {name} within "
+                                     f"{seconds:.0f} s" + (", nor computed" if now == ticks
+                                                            else ""))
+                ticks = now  # slow (a busy machine), not frozen: it computed meanwhile
             reply = self.connection.recv()
         except (EOFError, OSError) as error:
             raise WorkerLost(f"worker {self.pid} has gone ({type(error).__name__})") from error
@@ -97,6 +107,18 @@ class WorkerProcess:
             return tasks.checked(name, value), float(spent), bool(retiring)
         except (TypeError, ValueError) as error:
             raise TaskFailed(str(error)) from error
+
+    def cpu_ticks(self):
+        """The CPU time the process has used, in clock ticks (Linux's /proc); None where that
+        cannot be read (then a worker that is late counts as frozen)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rpartition(b")")[2].split()
+        except OSError:
+            return None
+        if fields[0] in (b"T", b"t", b"Z"):  # stopped (SIGSTOP, a debugger) or dead
+            return None
+        return int(fields[11]) + int(fields[12])
 
     def stop(self):
         """Kill the process (a frozen one too: SIGKILL needs no answer) and close the socket."""

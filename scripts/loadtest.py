@@ -50,6 +50,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import statistics
 import sys
 import threading
@@ -603,6 +604,180 @@ def print_log(log, warmed):
         print("  log: " + line[:300])
 
 
+# ---- a hostile mix without cookies (--cookieless), a frozen worker (--freeze), memory (--memory)
+
+HOSTILE_SESSIONS = 20
+FREEZE_VISITORS = 6
+MEMORY_RUNS = 80
+
+
+def largest_run(seed):
+    """The largest run a visitor may ask for: 64 hidden units, 16 bits, and the most iterations
+    (a multiple of 100) whose training and scoring rnn.cost puts within the job limit."""
+    from compute.jobs import JOB_SECONDS
+    iterations = 100
+    while cost.job_seconds(TrainConfig(seed=seed, hidden=64, bits=16,
+                                       iterations=iterations + 100)) <= JOB_SECONDS:
+        iterations += 100
+    return TrainConfig(seed=seed, hidden=64, bits=16, iterations=iterations)
+
+
+def query_of(config):
+    return (f"seed={config.seed}&hidden={config.hidden}&bits={config.bits}"
+            f"&iterations={config.iterations}")
+
+
+async def visit_of(url, query, cookie, deadline, texts):
+    """One session's training page of `query`: its Visit (its alerts and toasts included)."""
+    async with connect(url, cookie) as socket:
+        session = Session(socket)
+        session.line_texts = texts
+        return await timed_run(session, deadline, query=query)
+
+
+async def cookieless_round(url, round_number, beside, texts):
+    """An ordinary visitor's 200-iteration run (with its browser's cookie), alone or one second
+    after HOSTILE_SESSIONS cookieless sessions each asked for a largest run: (its seconds, what
+    the hostile sessions saw)."""
+    deadline = time.perf_counter() + TIMEOUT
+    hostile = []
+    if beside:
+        hostile = [asyncio.ensure_future(visit_of(
+            url, query_of(largest_run(5000 + 100 * round_number + i)), None, deadline, texts))
+            for i in range(HOSTILE_SESSIONS)]
+        await asyncio.sleep(1.0)
+    cookie = await asyncio.to_thread(browser_cookie, url)
+    ordinary = await visit_of(url, f"iterations=200&seed={7000 + 10 * round_number + beside}",
+                              cookie, deadline, texts)
+    if "Final accuracy" not in ordinary.drawn:
+        raise RuntimeError(f"the ordinary visitor's page drew no results: {ordinary.alerts}")
+    seen = await asyncio.gather(*hostile, return_exceptions=True)
+    return ordinary.seconds, seen
+
+
+def measure_cookieless():
+    """--cookieless: the ordinary visitor alone and beside the hostile sessions, in turns."""
+    print(f"== {HOSTILE_SESSIONS} cookieless sessions each asking for the largest run "
+          f"({query_of(largest_run(0)).split('&', 1)[1]}), one second before an ordinary visitor "
+          f"(with a browser cookie) asks for a 200-iteration run")
+    process, url, log = start_app()
+    texts = line_texts()
+    try:
+        wait_for_warm_up(log)
+        for round_number in range(2):
+            alone, _ = asyncio.run(cookieless_round(url, round_number, False, texts))
+            beside, seen = asyncio.run(cookieless_round(url, round_number, True, texts))
+            finished = sum(1 for v in seen if not isinstance(v, Exception) and
+                           "Final accuracy" in v.drawn)
+            said = {}
+            for visit in seen:
+                for text in ([] if isinstance(visit, Exception) else visit.alerts):
+                    if not text.startswith(texts):
+                        said[text[:90]] = said.get(text[:90], 0) + 1
+            failed = [v for v in seen if isinstance(v, Exception)]
+            print(f"round {round_number + 1}: ordinary visitor alone {alone:.2f} s, beside them "
+                  f"{beside:.2f} s ({beside / alone:.1f}x); the {HOSTILE_SESSIONS} hostile "
+                  f"sessions: {finished} trained, {len(failed)} failed")
+            for text, count in sorted(said.items(), key=lambda item: -item[1]):
+                print(f"  shown {count}x: {text}")
+            for error in failed[:3]:
+                print(f"  failed: {error!s:.150}")
+    finally:
+        stop_app(process)
+    return 0
+
+
+def worker_processes(pid):
+    return [child for child in psutil.Process(pid).children(recursive=True)
+            if "compute.worker" in " ".join(child.cmdline())]
+
+
+def freeze_configs(first_seed):
+    """FREEZE_VISITORS configurations of 8 bits whose training rnn.cost puts at 1-2 s."""
+    configs, hidden = [], 32
+    for index in range(FREEZE_VISITORS):
+        iterations = 1000
+        config = TrainConfig(seed=first_seed + index, hidden=hidden, iterations=iterations)
+        while cost.training_seconds(config) < 1.0 + index / (FREEZE_VISITORS - 1):
+            iterations += 1000
+            config = TrainConfig(seed=first_seed + index, hidden=hidden, iterations=iterations)
+        configs.append(config)
+    return configs
+
+
+async def freeze_round(url, configs, freeze_pid, texts):
+    """FREEZE_VISITORS visitors at once; with `freeze_pid`, that worker is stopped (SIGSTOP)
+    0.5 s after they start. Their Visits."""
+    deadline = time.perf_counter() + TIMEOUT
+    cookies = [await asyncio.to_thread(browser_cookie, url) for _ in configs]
+    visits = [asyncio.ensure_future(visit_of(url, query_of(c), cookie, deadline, texts))
+              for c, cookie in zip(configs, cookies)]
+    if freeze_pid is not None:
+        await asyncio.sleep(0.5)
+        os.kill(freeze_pid, signal.SIGSTOP)
+    return await asyncio.gather(*visits)
+
+
+def measure_freeze():
+    """--freeze: FREEZE_VISITORS trainings, then again (other seeds) with a worker frozen."""
+    process, url, log = start_app()
+    texts = line_texts()
+    frozen = None
+    try:
+        wait_for_warm_up(log)
+        before = sorted(w.pid for w in worker_processes(process.pid))
+        base_configs, freeze_configs_ = freeze_configs(300), freeze_configs(400)
+        print(f"== a frozen worker: {FREEZE_VISITORS} visitors at once, each training its own "
+              f"8-bit net (hidden 32, {base_configs[0].iterations:,}-"
+              f"{base_configs[-1].iterations:,} iterations); workers {before}")
+        baseline = asyncio.run(freeze_round(url, base_configs, None, texts))
+        frozen = before[0]
+        with_freeze = asyncio.run(freeze_round(url, freeze_configs_, frozen, texts))
+        for number, (base, hit) in enumerate(zip(baseline, with_freeze), 1):
+            said = [t[:80] for t in hit.alerts if not t.startswith(texts)]
+            print(f"visitor {number}: baseline {base.seconds:.2f} s, with worker {frozen} frozen "
+                  f"{hit.seconds:.2f} s, delay {hit.seconds - base.seconds:+.2f} s"
+                  f"{'; shown: ' + ' | '.join(said) if said else ''}")
+        after = sorted(w.pid for w in worker_processes(process.pid))
+        print(f"workers before {before}, after {after}")
+        for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines():
+            if "worker" in line and "started" not in line:
+                print("  log: " + line[:200])
+    finally:
+        if frozen is not None and psutil.pid_exists(frozen):
+            os.kill(frozen, signal.SIGCONT)
+            os.kill(frozen, signal.SIGKILL)
+        stop_app(process)
+    return 0
+
+
+def measure_memory(runs):
+    """--memory: `runs` largest runs one after another, server and workers sampled throughout."""
+    process, url, log = start_app()
+    texts, samples, stop = line_texts(), [], threading.Event()
+    watcher = threading.Thread(target=sample_memory, args=(process.pid, samples, stop))
+    print(f"== memory: {runs} of the largest allowed runs ({query_of(largest_run(0))} with "
+          f"seeds 0-{runs - 1}) one after another, each a new browser")
+    try:
+        wait_for_warm_up(log)
+        watcher.start()
+        started = time.perf_counter()
+        for seed in range(runs):
+            cookie = browser_cookie(url)
+            visit = asyncio.run(visit_of(url, query_of(largest_run(seed)), cookie,
+                                         time.perf_counter() + TIMEOUT, texts))
+            if "Final accuracy" not in visit.drawn:
+                print(f"  run {seed}: no results ({visit.alerts[:2]})")
+        wall = time.perf_counter() - started
+    finally:
+        stop.set()
+        if watcher.is_alive():
+            watcher.join()
+        stop_app(process)
+    print(f"{runs} runs in {wall:.0f} s; {memory_line(samples)}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="scripts/loadtest.py")
     parser.add_argument("--sessions", type=int, default=None,
@@ -629,7 +804,24 @@ def main(argv=None):
                              f"their own, one after the other); reports answer, page switch and "
                              f"training wait / run times, errors, the server's memory and CPU "
                              f"and the load average; stops after {CLASS_DEADLINE} s at most")
+    parser.add_argument("--cookieless", action="store_true",
+                        help=f"an ordinary visitor's 200-iteration run alone and beside "
+                             f"{HOSTILE_SESSIONS} cookieless sessions each asking for the largest "
+                             f"run, twice in turns")
+    parser.add_argument("--freeze", action="store_true",
+                        help=f"{FREEZE_VISITORS} visitors' trainings at once, then again with one "
+                             f"worker process frozen (SIGSTOP) 0.5 s after they start")
+    parser.add_argument("--memory", action="store_true",
+                        help="the largest allowed runs one after another (--runs), the server's "
+                             "and the workers' memory sampled throughout")
+    parser.add_argument("--runs", type=int, default=MEMORY_RUNS, help="runs of --memory")
     args = parser.parse_args(argv)
+    if args.cookieless:
+        return measure_cookieless()
+    if args.freeze:
+        return measure_freeze()
+    if args.memory:
+        return measure_memory(max(1, args.runs))
     if args.sessions is None:
         args.sessions = CLASS_SESSIONS if args.class_mode else 20
     sessions, rounds = max(2, min(args.sessions, 60)), max(1, min(args.rounds, 50))

@@ -73,8 +73,9 @@ def connect(url, cookie=None):
 
 
 def browser_cookie(url):
-    """The XSRF cookie the server gives a new browser on its first page load."""
-    with urllib.request.urlopen(url, timeout=30) as answer:
+    """The XSRF cookie the server gives a new browser as its page starts: Streamlit sets it on
+    the answer to the health check that the page's script makes first (not on the page itself)."""
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=30) as answer:
         for header in answer.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             if name.strip() == "_streamlit_xsrf":
