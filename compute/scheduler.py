@@ -10,9 +10,9 @@ waits here as a Request until a worker takes it (`take`). The order:
   first. So a class's many small runs finish one after another instead of all at the end (as
   taking turns would have them do), a calculator answer or a walk goes before any training, and a
   visitor gains nothing by opening more tabs: their jobs add up.
-- No one starves: every SHARE_EVERY-th request a worker takes goes to the visitor served longest
-  ago instead, so a long job still gets at least that share of the workers, however many short
-  ones keep coming.
+- No one starves: a job that has waited STARVE_SECONDS since its last step was taken (or since
+  it opened) goes before the others, the longest waiting first, so a long job still goes on
+  however many short ones keep coming, and nobody's wait grows without bound.
 
 Bounds, each refused with `Refused(reason)` when a job opens: at most PER_VISITOR open jobs per
 visitor, PER_ADDRESS per client address (a browser cookie is easy to make up; an address is not),
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 PER_VISITOR = 4  # open jobs of one visitor (a browser's tabs together)
 PER_ADDRESS = 60  # open jobs of one client address (a school behind one address: a class)
 TOTAL = 120  # open jobs of the whole server
-SHARE_EVERY = 4  # every this many requests taken, the visitor served longest ago goes first
+STARVE_SECONDS = 6.0  # a job that has waited this long for a worker goes first
 REASONS = ("visitor", "address", "total")  # why a job is refused
 
 
@@ -58,6 +58,7 @@ class Job:
     estimate: float  # seconds of computing the whole job should take (rnn.cost)
     given: float = 0.0  # seconds of computing it has had
     opened: float = field(default_factory=time.monotonic)
+    served: float = field(default_factory=time.monotonic)  # when a step of it was last taken
     number: int = 0  # order of opening, the last tie-break
 
     @property
@@ -79,15 +80,13 @@ class Request:
 
 class Scheduler:
     def __init__(self, per_visitor=PER_VISITOR, per_address=PER_ADDRESS, total=TOTAL,
-                 share_every=SHARE_EVERY):
+                 starve_seconds=STARVE_SECONDS):
         self.per_visitor, self.per_address, self.total = per_visitor, per_address, total
-        self.share_every = share_every
+        self.starve_seconds = starve_seconds
         self._changed = threading.Condition()
         self._jobs = []  # open jobs
         self._waiting = []  # Requests not taken yet
         self._numbers = itertools.count()
-        self._taken = 0  # requests taken so far
-        self._served = {}  # visitor id -> time.monotonic() of the last request taken
         self._closed = False
 
     # ---- jobs
@@ -168,8 +167,7 @@ class Scheduler:
                 return None
             request = self._next()
             self._waiting.remove(request)
-            self._taken += 1
-            self._served[request.job.visitor.id] = time.monotonic()
+            request.job.served = time.monotonic()
             return request
 
     def place(self, request):
@@ -205,7 +203,8 @@ class Scheduler:
         retried = [r for r in self._waiting if r.attempts]
         if retried:  # a request whose worker was lost goes on at once
             return retried[0]
-        if self.share_every and self._taken % self.share_every == self.share_every - 1:
-            return min(self._waiting, key=lambda r: (self._served.get(r.job.visitor.id, 0.0),
-                                                     r.number))
+        now = time.monotonic()
+        starving = [r for r in self._waiting if now - r.job.served > self.starve_seconds]
+        if starving:
+            return min(starving, key=lambda r: (r.job.served, r.number))
         return min(self._waiting, key=self._priority())
