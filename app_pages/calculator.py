@@ -2,8 +2,8 @@
 import numpy as np
 import streamlit as st
 
-from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn import evaluate
+from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
 from ui import charts, computing
 from ui.i18n import t

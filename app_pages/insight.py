@@ -28,7 +28,8 @@ def analyses(model):
                         cost.lengths_seconds(hidden, LENGTH_WIDTHS, 500)),
             "correlation": (analysis.correlation_steps(params, bits),
                             cost.correlation_seconds(hidden, bits, pairs)),
-            "ablation": (analysis.ablation_steps(params, bits), cost.ablation_seconds(hidden, bits))}
+            "ablation": (analysis.ablation_steps(params, bits),
+                         cost.ablation_seconds(hidden, bits))}
 
 
 def analysed(model, name):
@@ -53,7 +54,7 @@ def render(model):
 
 
 def draw_map(model):
-    params, bits = model.params, model.config.bits
+    bits = model.config.bits
     st.header(t("in_map"))
     left, right = st.columns([3, 2])
     if bits <= EXHAUSTIVE_BITS:

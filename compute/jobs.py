@@ -12,7 +12,8 @@ import logging
 
 from compute.models import LOG_EVERY, Model, digest
 from compute.scheduler import SERVER, Refused
-from rnn import cost, sweep as sweeping
+from rnn import cost
+from rnn import sweep as sweeping
 from rnn.curve import curve_steps
 from rnn.replay import gradient_check_steps_of
 from rnn.steps import Step

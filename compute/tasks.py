@@ -14,7 +14,6 @@ from rnn import analysis, batch, blame, curve, evaluate, gradcheck, sweep, train
 from rnn.evaluate import Score
 
 
-
 def hello():
     """A worker's first task: its process id, once it has loaded the tasks."""
     return os.getpid()

@@ -9,8 +9,18 @@ import numpy as np
 
 from . import steps as stepping
 from .bits import from_bits, subtract_bits, to_bits
-from .evaluate import (EXHAUSTIVE_BITS, QUIET, all_pairs, correctness_grid, expected_bits,
-                       hidden_steps, predict_bits, random_operands, score_random, score_width)
+from .evaluate import (
+    EXHAUSTIVE_BITS,
+    QUIET,
+    all_pairs,
+    correctness_grid,
+    expected_bits,
+    hidden_steps,
+    predict_bits,
+    random_operands,
+    score_random,
+    score_width,
+)
 from .model import forward
 from .steps import Step
 

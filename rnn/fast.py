@@ -28,7 +28,6 @@ import numpy as np
 
 from .model import INITIAL_HIDDEN, Params
 
-
 # bit 0 and bit 1 as the sigmoid 1 / (1 + exp(z)) sees them: exp(inf) = inf gives exactly 0;
 # exp(-64) < 2**-54 vanishes next to 1 and gives exactly 1 (and -inf would take exp's slow path)
 _CODES = np.array([np.inf, -64.0])

@@ -25,8 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from scripts.latency import FIRST_CHART_JS, serve, summary, until  # noqa: E402
-from scripts.serving import (VIEWPORT, browser_missing, launch_chromium,  # noqa: E402
-                             wait_for_script)
+from scripts.serving import VIEWPORT, browser_missing, launch_chromium, wait_for_script  # noqa: E402
 
 TIMEOUT = 120_000  # ms
 PICTURE_JS = """() => { const svg = document.querySelector("svg[data-phase]");

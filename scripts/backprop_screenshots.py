@@ -18,8 +18,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.serving import (browser_missing, launch_chromium, start_app,  # noqa: E402
-                             stop_app, wait_for_charts, wait_for_script)
+from scripts.serving import (  # noqa: E402
+    browser_missing,
+    launch_chromium,
+    start_app,
+    stop_app,
+    wait_for_charts,
+    wait_for_script,
+)
 
 DESKTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 844}
 PARTS = ("forward", "question", "backward", "update", "hand", "reach", "lapse")

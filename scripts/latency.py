@@ -38,8 +38,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.serving import (APP, VIEWPORT, browser_missing, launch_chromium,  # noqa: E402
-                                log_tail, start_app, stop_app, wait_for_script)
+from scripts.serving import (  # noqa: E402
+    APP,
+    VIEWPORT,
+    browser_missing,
+    launch_chromium,
+    log_tail,
+    start_app,
+    stop_app,
+    wait_for_script,
+)
 
 REFERENCE_ENTRY = '''import streamlit as st
 

@@ -30,8 +30,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scripts.serving import (VIEWPORT, browser_missing, launch_chromium, start_app,  # noqa: E402
-                             stop_app, wait_for_charts, wait_for_script)
+from scripts.serving import (  # noqa: E402
+    VIEWPORT,
+    browser_missing,
+    launch_chromium,
+    start_app,
+    stop_app,
+    wait_for_charts,
+    wait_for_script,
+)
 
 DOCS = REPO / "docs"
 WIDE_BITS = 32

@@ -193,7 +193,8 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
             x="iteration:Q"))
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, color=ORANGE_TEXT).encode(
             x="iteration:Q", y=alt.value(height * 0.55), text="label:N"))  # clear of 100 %
-    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(t("chart_accuracy_title")), height=height)
+    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(t("chart_accuracy_title")),
+                                         height=height)
 
 
 def kept_accuracy(model):
@@ -239,7 +240,7 @@ def bits_chart(rows, wrong, first_bit=None):
         predicted = order == len(rows) - 1
         for column, bit in enumerate(bits):
             state = ("wrong" if wrong[column] else "right") if predicted else "plain"
-            mark = WRONG_MARK if state == "wrong" else ""  # a wrong bit is marked, not only coloured
+            mark = WRONG_MARK if state == "wrong" else ""  # marked, not only coloured
             values.append({"row": label, "order": order, "bit": first_bit - column,
                            "value": int(bit), "state": state, "text": f"{int(bit)}{mark}"})
     return laid_out(_bits_layout, (width, len(rows)), values)
@@ -285,8 +286,8 @@ def _probability_layout(data):
         color=alt.Color("state:N", legend=None,
                         scale=alt.Scale(domain=["right", "wrong"], range=[RIGHT, WRONG])))
     half = alt.Chart(table([{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
-    return (bars + marks + half).properties(padding=PADDING, title=wrapped(t("chart_probability_title")),
-                                            height=260)
+    return (bars + marks + half).properties(
+        padding=PADDING, title=wrapped(t("chart_probability_title")), height=260)
 
 
 def text_length(text, font_size=11):
@@ -335,7 +336,8 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
         layers.append(alt.Chart(frame).mark_rect(fill=None, stroke="black", strokeWidth=3)
                       .encode(x))
     # Streamlit fits the whole chart, title and axes included, into the height given
-    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(title), height=plot_height + 110)
+    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(title),
+                                         height=plot_height + 110)
 
 
 def step_bars(values, title, y_title, highlight=None, step_title=None, log=False,
@@ -366,7 +368,8 @@ def output_chart(output, target, highlight=None):
                  alt.Tooltip("p:Q", title="layer_2", format=".4f"),
                  alt.Tooltip("target:Q", title=t("axis_truth"))])
     ticks = base.mark_tick(color="black", thickness=3, size=30).encode(y="target:Q")
-    return (bars + ticks).properties(padding=PADDING, title=wrapped(t("chart_output_title")), height=200)
+    return (bars + ticks).properties(padding=PADDING, title=wrapped(t("chart_output_title")),
+                                     height=200)
 
 
 def map_spans(exact):
@@ -413,8 +416,8 @@ def sampled_map_chart(a, b, right, bits):
                                                                range=[RIGHT, WRONG]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["a:Q", "b:Q", "state:N"],
-    ).properties(padding=PADDING, title=wrapped(t("chart_sample_map_title", bits=bits, count=len(values))),
-                  height=460)
+    ).properties(padding=PADDING, height=460, title=wrapped(t("chart_sample_map_title", bits=bits,
+                                                              count=len(values))))
 
 
 def bars(labels, values, title, x_title, y_title, highlight=None, percent=False, domain=None,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from rnn import TrainConfig, train
-from tests.app.charts import chart_rows, chart_spec, chart_titled as chart
-from tests.reference import (book_pass, last_step_reach, overall_error, replayed,
-                             update_piece_sizes)
+from tests.app.charts import chart_rows, chart_spec
+from tests.app.charts import chart_titled as chart
+from tests.reference import book_pass, last_step_reach, overall_error, replayed, update_piece_sizes
 from ui import charts
 from ui.computing import service
 from ui.models import from_weights

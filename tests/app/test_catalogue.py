@@ -1,5 +1,7 @@
-"""The one catalogue of user-visible strings: both languages for every entry, the same
-placeholders in both, and every key the code names exists."""
+"""The one catalogue of user-visible strings (ui/locales/*.toml): both languages for every entry,
+the same placeholders in both, every key the code names or builds exists, and no key is unused."""
+import ast
+import itertools
 import re
 import string
 from pathlib import Path
@@ -7,8 +9,8 @@ from pathlib import Path
 from ui.i18n import CATALOGUE
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = [REPO / "playground.py", *sorted((REPO / "app_pages").glob("*.py")),
-           *sorted((REPO / "ui").glob("*.py"))]
+SOURCES = [REPO / "playground.py", REPO / "streamlit_app.py",
+           *sorted((REPO / "app_pages").glob("*.py")), *sorted((REPO / "ui").glob("*.py"))]
 
 
 def placeholders(text):
@@ -28,15 +30,50 @@ def test_every_key_named_in_the_code_exists():
     assert named - set(CATALOGUE) == set()
 
 
-def test_keys_made_from_names_exist():
-    """Keys the code builds from a name: each slider's label and help, each sampling's label,
-    each reason a weights file can be refused for."""
+def built_keys():
+    """{template: the keys the code builds with it}: every key made at run time, from the code's
+    own names (a slider's help, a refusal's reason, a phase of the walk...)."""
+    from app_pages.train import STARTING_POINTS
+    from compute.scheduler import REASONS as REFUSALS
     from rnn.weights import REASONS
+    from ui.charts import BACKWARD, FORWARD, QUESTION, UPDATE
     from ui.settings import CHOICES, NUMBERS
-    built = {*NUMBERS, *(f"{name}_help" for name in NUMBERS),
-             *(f"sampling_{value}" for value in CHOICES["sampling"]),
-             *(f"weights_{reason}" for reason in REASONS)}
-    assert built - set(CATALOGUE) == set()
+    bits = "01"
+    return {
+        "{name}_help": {f"{name}_help" for name in NUMBERS},
+        "sampling_{value}": {f"sampling_{value}" for value in CHOICES["sampling"]},
+        "refused_{refused.reason}": {f"refused_{reason}" for reason in REFUSALS},
+        "weights_{error.reason}": {f"weights_{reason}" for reason in REASONS},
+        "{key}_watch": {f"{key}_watch" for key, _, _ in STARTING_POINTS},
+        "bs_where_{phase}": {f"bs_where_{p}" for p in (FORWARD, QUESTION, BACKWARD, UPDATE)},
+        "bs_col_{a_bit}{b_bit}{int(walked.borrow_in[step])}":
+            {"bs_col_" + "".join(c) for c in itertools.product(bits, bits, bits)},
+        "bs_net_{right}_{confident}": {f"bs_net_{r}_{c}" for r in ("right", "wrong")
+                                       for c in ("sure", "unsure")},
+        "part_key": {f"{prefix}_{part}" for prefix in ("bs_back", "bs_why")
+                     for part in ("own", "later", "both")},
+    }
+
+
+def test_keys_the_code_builds_exist():
+    """Every key built at run time exists, and every key-building f-string in the code is one of
+    the templates listed (a new one must be listed, so that its keys are checked)."""
+    built = built_keys()
+    assert set().union(*built.values()) - set(CATALOGUE) == set()
+    found = {template for path in SOURCES
+             for template in re.findall(r"\bt\(f\"([^\"]+)\"", path.read_text(encoding="utf-8"))}
+    assert found <= set(built), found - set(built)
+    calls = {prefix for path in SOURCES for prefix in re.findall(
+        r"\bpart_key\(\"([a-z_]+)\"", path.read_text(encoding="utf-8"))}
+    assert calls == {"bs_back", "bs_why"}
+
+
+def test_no_key_is_unused():
+    """Every key in the catalogue is named in the code (as a string) or built by it."""
+    named = {node.value for path in SOURCES for node in ast.walk(ast.parse(path.read_text(
+        encoding="utf-8"))) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    unused = set(CATALOGUE) - named - set().union(*built_keys().values())
+    assert unused == set()
 
 
 LAYOUT_WORDS = ["on the left", "on the right,", "problem on the right", "left, the", "right, the",

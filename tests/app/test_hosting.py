@@ -57,11 +57,11 @@ def test_a_big_uploaded_net_gets_a_sampled_gradient_check():
     its time budget, chosen at random, and says so; the budget is what rnn.cost allows."""
     from streamlit.testing.v1 import AppTest
 
+    from compute.jobs import GRADIENT_CHECK_SECONDS
     from rnn import cost
     from rnn.model import init_params
     from tests.app.conftest import draw_page
     from ui.models import from_weights
-    from compute.jobs import GRADIENT_CHECK_SECONDS
     params = init_params(256, np.random.RandomState(1))
     at = AppTest.from_function(draw_page, default_timeout=120,
                                args=("backprop", from_weights(params, TrainConfig(hidden=256))))

@@ -9,7 +9,8 @@ from rnn import TrainConfig
 from rnn.bits import subtract_bits, to_bits
 from rnn.evaluate import predict_bits, random_operands
 from rnn.model import Params
-from tests.app.charts import chart_rows, chart_titled as chart
+from tests.app.charts import chart_rows
+from tests.app.charts import chart_titled as chart
 from ui.computing import service
 from ui.models import from_weights
 

@@ -6,7 +6,8 @@ from ui.settings import NUMBERS
 
 def sidebar_values(at):
     return {key: at.sidebar.slider(key=key).value for key in NUMBERS} | {
-        "sampling": at.sidebar.radio(key="sampling").value, "lang": at.sidebar.radio(key="lang").value}
+        "sampling": at.sidebar.radio(key="sampling").value,
+        "lang": at.sidebar.radio(key="lang").value}
 
 
 def test_defaults_are_the_books(app):

@@ -10,8 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from scripts.serving import (CHROMIUM, VIEWPORT, browser_missing, launch_chromium, start_app,
-                             stop_app)
+from scripts.serving import (
+    CHROMIUM,
+    VIEWPORT,
+    browser_missing,
+    launch_chromium,
+    start_app,
+    stop_app,
+)
 
 WAIT = 60_000  # ms for anything a test waits for in the page (a busy machine is slow)
 

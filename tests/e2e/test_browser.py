@@ -13,10 +13,17 @@ try:
 except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and say why
     expect = None
 
-from scripts.serving import (REPO, drawn_charts, start_app, stop_app, wait_for_charts,
-                             wait_for_script)
+from scripts.serving import (
+    REPO,
+    drawn_charts,
+    start_app,
+    stop_app,
+    wait_for_charts,
+    wait_for_script,
+)
 
-DEFAULT_CONFIG = "TrainConfig(seed=0, bits=8, hidden=16, alpha=0.9, iterations=10000, sampling='book')"
+DEFAULT_CONFIG = ("TrainConfig(seed=0, bits=8, hidden=16, alpha=0.9, iterations=10000, "
+                  "sampling='book')")
 
 
 def metric_value(page, label):
@@ -223,7 +230,8 @@ def test_a_change_during_training_stops_the_old_run(page, app_url, server_log):
     page.goto(f"{app_url}/?iterations=100000&hidden=40&seed=5")
     page.get_by_text("Training: ").first.wait_for()  # the progress bar of the long run
     # while it trains the page keeps its title, and the progress sits where the results go
-    expect(page.get_by_role("heading", name="An RNN learns subtraction with borrow")).to_be_visible()
+    expect(page.get_by_role("heading",
+                            name="An RNN learns subtraction with borrow")).to_be_visible()
     assert page.get_by_test_id("stMetric").count() == 0
     seed = page.locator(".st-key-seed input[type='range']")
     seed.focus()
@@ -257,7 +265,8 @@ def test_two_visitors_asking_for_the_same_new_settings_train_it_once(new_page, a
         wait_for_charts(visitor, 2)
     accuracy = [metric_value(visitor, "Final accuracy").inner_text() for visitor in (first, second)]
     assert accuracy[0] == accuracy[1]
-    config = "TrainConfig(seed=11, bits=8, hidden=48, alpha=0.9, iterations=100000, sampling='book')"
+    config = ("TrainConfig(seed=11, bits=8, hidden=48, alpha=0.9, iterations=100000, "
+              "sampling='book')")
     assert server_log().count(f"training {config}") == 1
 
 
@@ -288,9 +297,10 @@ def test_a_crafted_weights_file_is_refused_plainly(page, app_url, tmp_path):
     import zipfile
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
+        import numpy as np
+
         from rnn import TrainConfig, weights
         from rnn.model import init_params
-        import numpy as np
         params = init_params(4, np.random.RandomState(0))
         saved = zipfile.ZipFile(io.BytesIO(weights.to_npz_bytes(params, TrainConfig(hidden=4))))
         for name in ("synapse_0.npy", "synapse_h.npy", "synapse_1.npy"):

@@ -5,9 +5,16 @@ import numpy as np
 import pytest
 
 from rnn import TrainConfig, forward, train
-from rnn.analysis import (ablation, borrow_correlation, correctness_map, hidden_states,
-                          length_generalisation, longest_borrow_chain, operand_bits,
-                          sampled_map)
+from rnn.analysis import (
+    ablation,
+    borrow_correlation,
+    correctness_map,
+    hidden_states,
+    length_generalisation,
+    longest_borrow_chain,
+    operand_bits,
+    sampled_map,
+)
 from rnn.bits import from_bits, subtract_bits, to_bits
 from rnn.evaluate import predict_bits, random_operands, scoring_pairs
 from rnn.sweep import run_sweep

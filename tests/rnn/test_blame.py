@@ -9,10 +9,17 @@ import pytest
 
 from rnn import Params, TrainConfig, train
 from rnn import steps as stepping
-from rnn.blame import (PER_STEP, fade_per_step, problem_reach, right_for_good, time_lapse,
-                       time_lapse_steps, walk)
+from rnn.blame import (
+    PER_STEP,
+    fade_per_step,
+    problem_reach,
+    right_for_good,
+    time_lapse,
+    time_lapse_steps,
+    walk,
+)
 from rnn.model import WEIGHT_NAMES
-from tests.reference import (book_pass, last_step_reach, loss_from_state, update_piece_sizes)
+from tests.reference import book_pass, last_step_reach, loss_from_state, update_piece_sizes
 
 CLOSE = dict(rtol=1e-10, atol=1e-14)
 PROBLEMS = [(0, 200, 57), (3, 128, 1), (-1, 3, 250), (-1, 255, 0)]  # (snapshot, a, b)

@@ -6,10 +6,23 @@ import pytest
 import rnn.evaluate as evaluate
 from rnn import Params, TrainConfig, train
 from rnn.bits import from_bits, to_bits
-from rnn.evaluate import (EXHAUSTIVE_BITS, RANDOM_PAIRS, all_pairs, answer, correctness_grid,
-                          expected_bits, first_perfect, predict_bits, predict_proba,
-                          random_operands, score_all_pairs, score_random, score_width,
-                          scoring_pairs, screen)
+from rnn.evaluate import (
+    EXHAUSTIVE_BITS,
+    RANDOM_PAIRS,
+    all_pairs,
+    answer,
+    correctness_grid,
+    expected_bits,
+    first_perfect,
+    predict_bits,
+    predict_proba,
+    random_operands,
+    score_all_pairs,
+    score_random,
+    score_width,
+    scoring_pairs,
+    screen,
+)
 
 from .handmade import ZERO, huge, subtractor
 

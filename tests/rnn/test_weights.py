@@ -7,8 +7,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from rnn import TrainConfig, init_params
-from rnn import weights
+from rnn import TrainConfig, init_params, weights
 
 good = init_params(4, np.random.RandomState(0))
 GOOD_CONFIG = TrainConfig(hidden=4, seed=3)

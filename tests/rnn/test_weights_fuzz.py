@@ -6,8 +6,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rnn import TrainConfig, init_params
-from rnn import weights
+from rnn import TrainConfig, init_params, weights
 from tests.rnn.test_weights import FIELDS, archive, members, patched, raw_npy
 
 SEEDS = {hidden: init_params(hidden, np.random.RandomState(hidden)) for hidden in (1, 4)}
