@@ -7,6 +7,12 @@
                                                         # replicas that share one Redis
     .venv/bin/python scripts/loadtest.py --class        # a class opens the teacher's link:
                                                         # 60 sessions, 40 students, 20 explorers
+    .venv/bin/python scripts/loadtest.py --cookieless   # an ordinary visitor alone, then beside
+                                                        # 20 cookieless largest runs, twice
+    .venv/bin/python scripts/loadtest.py --freeze       # 6 trainings, then 6 with a worker
+                                                        # stopped (SIGSTOP)
+    .venv/bin/python scripts/loadtest.py --memory [--runs 80]   # the largest runs one after
+                                                        # another, memory sampled
 
 Serves the app with `streamlit run` on a free local port and opens `--sessions` sessions at the
 same moment. Each session speaks Streamlit's own websocket protocol (the BackMsg / ForwardMsg
@@ -14,8 +20,12 @@ protobufs a browser sends and receives), so the server does exactly the work it 
 browser, while this machine's two cores are not spent drawing twenty pages: half the sessions
 train a configuration nobody else asks for (each its own seed, 20,000 iterations), half use the
 calculator with the default model, typing a new operand `--rounds` times and timing each answer.
-It samples the server's memory (RSS) throughout and prints how many sessions finished, how many
-saw an error, the calculator's answer times and the training times. Bounded: every wait has a
+Every session is a browser of its own: it carries the `_streamlit_xsrf` cookie a browser gets as
+its page loads (the app counts a session without one as its client address, so cookieless
+sessions on loopback would all be one visitor). It samples the memory (RSS) of the server and of
+its workers (its descendant processes) throughout, with psutil, and prints how many sessions
+finished, how many saw an error, the calculator's answer times, the training times, and the
+memory of the server, of the workers and of both (start / peak / end). Bounded: every wait has a
 timeout and the run stops by itself.
 
 With `--servers N` it serves N replicas and sends session i to replica i mod N (each replica's
@@ -26,12 +36,13 @@ says, from each replica's log, how many models it trained and how many it read f
 With `--class` (`--sessions`, default 60 here, still sets the count) it models a teacher who
 shares the link with a class who open it in the same minute: all the sessions start at once on
 one server, once its log says it has warmed up (trained the book's settings). Two thirds are
-students, who stay on the book's settings: each loads the start page, then, after a pause of
-1-3 s before every action (a seeded RNG, so that runs compare), switches to the calculator,
-types a new minuend 1 to 3 times, switches to the backprop or the insight page and back to the
-calculator (4 to 6 actions). One third are explorers, each opening the link with two settings of
-their own, one after the other (8 bits, their own seed, a hidden size and iterations whose
-training rnn.cost puts at 0.3-1.5 s at the book's speed). Measured, on this side of the
+students, who stay on the book's settings: each (a browser with its cookie) loads the start
+page, then, after a pause of 1-3 s before every action (a seeded RNG, so that runs compare),
+switches to the calculator, types a new minuend 1 to 3 times, switches to the backprop or the
+insight page and back to the calculator (4 to 6 actions). One third are explorers, each a browser
+with its cookie (the same for both settings) opening the link with two settings of their own,
+one after the other (8 bits, their own seed, a hidden size and iterations whose training
+rnn.cost puts at 0.3-1.5 s at the book's speed). Measured, on this side of the
 websocket: a calculator answer from the new operand sent to the "Net's answer" metric received;
 a page switch from the rerun request to the script_finished message; a training's wait from the
 request to its first turn on the work queue (the queue place the app shows above the progress
@@ -39,15 +50,58 @@ bar cleared, or, when none was shown, the bar drawn: the app shows a place only 
 line) and its run from there to script_finished. Reported besides: sessions finished and with an
 error (an exception element, "This app has encountered an error", a websocket failure, a timeout),
 the server log's trainings and error lines, the server's memory (RSS: start, warmed up, peak,
-end), its CPU seconds over the class (utime + stime from /proc, child processes found by their
-PPid added), the machine's busy CPU and load average before and after, and the wall time. The
+end), its workers' (its descendant processes, together) and both together (peak, end), its CPU
+seconds over the class (user + system of the server and of each descendant, psutil), the
+machine's busy CPU (psutil.cpu_times) and load average before and after, and the wall time. The
 class stops after CLASS_DEADLINE seconds at most; the exit status is 0 only when every session
 finished without an error. With `--servers N` (and `--redis`) the class is split between N
 replicas, session i on replica i mod N, and each replica's log, memory and CPU are reported, with
 the models it read from Redis.
+
+With `--cookieless` it measures what sessions without a cookie do to an ordinary visitor. The app
+counts such sessions as one visitor per client address, so here, all on loopback, as one. Once
+the server's log says it has warmed up, an ordinary visitor (a browser with its cookie) opens the
+training page with `?iterations=200&seed=<its own>`, timed from its request to the "Final
+accuracy" metric received (its page drawn with the results). Then again beside 20 cookieless
+sessions, each opening the training page with the largest run allowed (64 hidden units, 16 bits
+and the most iterations, a multiple of 100, whose rnn.cost.job_seconds is within the app's limit,
+compute.jobs.JOB_SECONDS: named by one import line), each its own seed, the ordinary visitor
+asking 1 s after they start. Alone, then beside, twice; every seed differs, so nothing computed is
+shared. Printed for each pair: the ordinary visitor's two figures side by side and their ratio,
+and what the 20 saw: runs ended, with results, with an error, failed (a timeout, a websocket
+failure), and each notice they were shown (a refusal, an alert, a toast; the place in line left
+out), with how many were shown it. Then the machine's busy CPU (the server's, its workers', this
+client's, other work) and load average, and the server log's trainings and errors. Each round
+waits 180 s at most, and its sessions are closed as it ends.
+
+With `--freeze` it measures a worker that stops answering. Once the server has warmed up, 6
+visitors (each a browser with its cookie) open the training page at once, each with a net of its
+own (8 bits, 32 hidden units, iterations whose training rnn.cost puts from 1 to 2 s): a baseline.
+Then 6 more with the same settings and other seeds, and 0.5 s after they start it stops (SIGSTOP)
+one worker process: a descendant of the server whose command line holds `compute.worker` (if none
+does, any descendant, and it says so). Printed per visitor: its request to its results, baseline
+and with the freeze, the delay, and any notice it was shown (an alert, a toast: its text). Then
+the stopped process: still there (then SIGCONT and SIGKILL are sent) or ended by the server, the
+worker pids (psutil) before the freeze and after, whether the server replaced it, how many of the
+12 nets the server's log says it trained, and its lines that mention a worker. A stopped process
+is never left behind, however the run ends.
+
+With `--memory` it runs the largest allowed run (as `--cookieless`'s) `--runs` times (80 by
+default) one after another, seeds all different (from 1000: the app takes a link's seed up to
+9,999 and drops a larger one), each a new session with its own browser cookie that waits for its
+results, and samples the RSS of the server and of each worker every 0.5 s from the server's start
+to after the last run. Printed: the configuration, how many runs drew their results, how long
+they took and how many the server's log says it trained, the peak and end RSS of the server, of
+the workers together, of both, and of each worker process seen (a worker whose memory has grown
+past its bound retires and is replaced), the machine's CPU and load average, and the server log's
+trainings and errors.
+
+The exit status is 0 only when every ordinary session drew what it asked for without an error.
 """
 import argparse
 import asyncio
+import collections
+import functools
 import os
 import random
 import signal
@@ -60,13 +114,20 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from compute.jobs import JOB_SECONDS as JOB_LIMIT  # noqa: E402 - the app's bound on one job
 from rnn import TrainConfig, cost  # noqa: E402
-from scripts.protocol import (TIMEOUT, Session, browser_cookie, connect,  # noqa: E402
-                              line_texts, timed_run)
+from scripts.protocol import (  # noqa: E402
+    TIMEOUT,
+    Session,
+    browser_cookie,
+    connect,
+    line_texts,
+    timed_run,
+)
 from scripts.serving import start_app, stop_app  # noqa: E402
 
 # The hostile mix: what one visitor can ask for within the app's limits (rnn.cost estimates
-# each just under ui.queue.JOB_SECONDS of server time).
+# each just under JOB_LIMIT of server time).
 MAXIMAL_RUN = "hidden=64&bits=16&iterations=75000"
 MAXIMAL_SWEEP = "hidden=64&bits=8&iterations=4500"  # 32 seeds at 64 hidden units
 
@@ -353,25 +414,40 @@ async def class_run(urls, sessions, report):
 
 
 class ServerWatch(threading.Thread):
-    """Samples a server process every 0.5 s: its memory (RSS), its descendants' (the workers'),
-    and the CPU time of each descendant (psutil)."""
+    """Samples a server process every 0.5 s (psutil): its memory (RSS, MiB: `memory`), each
+    descendant's (the workers': `each`, {pid: MiB} a sample) and their sum (`workers`), and the
+    CPU seconds of each descendant (`children`: the last seen, so a worker that has ended keeps
+    what it used)."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
         self.pid, self.stop, self.memory, self.workers, self.children = \
             pid, threading.Event(), [], [], {}
+        self.each = []
         self.names = {}  # descendant pid: its command line, shortened
 
     def run(self):
         while not self.stop.is_set():
             try:
-                self.memory.append(rss_mib(self.pid))
-                self.workers.append(workers_mib(self.pid))
-                children = children_cpu(self.pid)
+                server = psutil.Process(self.pid)
+                rss = server.memory_info().rss / 2**20
+                children = server.children(recursive=True)
             except psutil.NoSuchProcess:
                 return
-            self.children.update(children)
-            for child in children.keys() - self.names.keys():
+            each, cpu = {}, {}
+            for child in children:
+                try:
+                    with child.oneshot():
+                        each[child.pid] = child.memory_info().rss / 2**20
+                        times = child.cpu_times()
+                except psutil.NoSuchProcess:
+                    continue
+                cpu[child.pid] = times.user + times.system
+            self.memory.append(rss)
+            self.each.append(each)
+            self.workers.append(sum(each.values()))
+            self.children.update(cpu)
+            for child in cpu.keys() - self.names.keys():
                 self.names[child] = command_line(child)
             self.stop.wait(0.5)
 
@@ -410,7 +486,8 @@ def machine_busy():
 
 
 def load_average():
-    return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    """The machine's load average over 1, 5 and 15 minutes (psutil)."""
+    return "/".join(f"{x:.2f}" for x in psutil.getloadavg())
 
 
 def wait_for_warm_up(log, timeout=WARM_UP_TIMEOUT):
@@ -537,16 +614,17 @@ def measure_class(sessions, servers=1, redis=False):
         reaped = server_end[number][1] - server_start[number][1]
         both = server_cpu + sum(children.values())
         all_servers += both
-        print(f"server CPU over the class (utime + stime from /proc): {both:.1f} s in "
+        print(f"server CPU over the class (user + system, psutil): {both:.1f} s in "
               f"{wall:.1f} s of wall time = {both / wall:.2f} cores: the server process (all its "
               f"threads) {server_cpu:.1f} s, its child processes {sum(children.values()):.1f} s "
-              f"({len(children)} seen; reaped ones' cutime + cstime {reaped:.1f} s)")
+              f"({len(children)} seen; the ended ones it waited for, children_user + "
+              f"children_system: {reaped:.1f} s)")
         for child, seconds in sorted(children.items()):
             print(f"  child {child}: {seconds:.1f} s: ...{watch.names.get(child, '?')}")
     both = all_servers
     busy, total = busy_end[0] - busy_start[0], busy_end[1] - busy_start[1]
     client = own_end.user + own_end.system - own_start.user - own_start.system
-    print(f"machine ({os.cpu_count()} cores, /proc/stat): busy {busy:.1f} of {total:.1f} CPU s "
+    print(f"machine ({os.cpu_count()} cores, psutil): busy {busy:.1f} of {total:.1f} CPU s "
           f"over the class ({100 * busy / max(total, 1e-9):.0f} %): the server {both:.1f}, "
           f"this load test's client {client:.1f}, other work "
           f"{busy - both - client:.1f}")
@@ -557,7 +635,8 @@ def measure_class(sessions, servers=1, redis=False):
 
 
 async def first_visit(url):
-    async with connect(url) as socket:
+    cookie = await asyncio.to_thread(browser_cookie, url)
+    async with connect(url, cookie) as socket:
         await Session(socket).run()
 
 
@@ -606,176 +685,481 @@ def print_log(log, warmed):
 
 # ---- a hostile mix without cookies (--cookieless), a frozen worker (--freeze), memory (--memory)
 
-HOSTILE_SESSIONS = 20
+LARGEST_HIDDEN, LARGEST_BITS = 64, 16  # the largest the app's settings allow (ui/settings.py)
+MOST_ITERATIONS, ITERATION_STEP = 100_000, 100  # the app's iterations field: its top, its step
+MAX_SEED = 9_999  # the app's seed field: a link's seed above it is dropped (the default used)
+RESULTS = "Final accuracy"  # the training page's metric drawn with its results
+ROUND_TIMEOUT = 180  # s: the most a round of --cookieless or --freeze, or a run of --memory, waits
+HOSTILE_SESSIONS = 20  # --cookieless: sessions without a cookie, each asking for the largest run
+HEAD_START = 1.0  # s from their start to the ordinary visitor's request
+PAIRS = 2  # --cookieless: the ordinary visitor alone, then beside them, this many times
+ORDINARY_ITERATIONS = 200
 FREEZE_VISITORS = 6
+FREEZE_HIDDEN, FREEZE_TRAINING = 32, (1.0, 2.0)  # their nets: 8 bits, 32 hidden units, training
+# from 1 to 2 s (rnn.cost's estimate), evenly spread
+FREEZE_AFTER = 0.5  # s from the visitors' start to SIGSTOP
+WORKER_COMMAND = "compute.worker"  # in the command line of the app's worker processes
 MEMORY_RUNS = 80
+MEMORY_SEED = 1000  # --memory's runs: seeds from this one up (to MAX_SEED: 9,000 runs at most)
+
+
+@functools.lru_cache(maxsize=None)
+def largest_iterations(limit=JOB_LIMIT):
+    """The most iterations (a multiple of ITERATION_STEP, at most MOST_ITERATIONS) of a run of
+    LARGEST_HIDDEN units and LARGEST_BITS bits whose training and scoring rnn.cost puts within
+    `limit` seconds: over it, the app refuses the job."""
+    for iterations in range(MOST_ITERATIONS, 0, -ITERATION_STEP):
+        config = TrainConfig(hidden=LARGEST_HIDDEN, bits=LARGEST_BITS, iterations=iterations)
+        if cost.job_seconds(config) <= limit:
+            return iterations
+    raise ValueError(f"no run of {LARGEST_HIDDEN} hidden units and {LARGEST_BITS} bits is within "
+                     f"{limit} s")
 
 
 def largest_run(seed):
-    """The largest run a visitor may ask for: 64 hidden units, 16 bits, and the most iterations
-    (a multiple of 100) whose training and scoring rnn.cost puts within the job limit."""
-    from compute.jobs import JOB_SECONDS
-    iterations = 100
-    while cost.job_seconds(TrainConfig(seed=seed, hidden=64, bits=16,
-                                       iterations=iterations + 100)) <= JOB_SECONDS:
-        iterations += 100
-    return TrainConfig(seed=seed, hidden=64, bits=16, iterations=iterations)
+    """The largest run a visitor may ask for (largest_iterations), with its own seed."""
+    return TrainConfig(seed=seed, hidden=LARGEST_HIDDEN, bits=LARGEST_BITS,
+                       iterations=largest_iterations())
+
+
+def describe_largest():
+    config = largest_run(0)
+    return (f"hidden {config.hidden}, bits {config.bits}, {config.iterations:,} iterations: "
+            f"rnn.cost {cost.job_seconds(config):.2f} s of the app's {JOB_LIMIT:g} s limit")
 
 
 def query_of(config):
+    """The link's query that opens the training page with `config` (alpha left at its default)."""
     return (f"seed={config.seed}&hidden={config.hidden}&bits={config.bits}"
             f"&iterations={config.iterations}")
 
 
+def results_seconds(visit):
+    """Seconds from a Visit's request to its RESULTS metric received; None if none was drawn."""
+    return visit.since(visit.seen.get(RESULTS))
+
+
+def notices(visit, line_texts):
+    """The alerts and toasts a Visit was shown, but for its place in line (which only says that
+    it waits: `line_texts`), and the errors it showed."""
+    return [text for text in visit.alerts if not text.startswith(line_texts)] + visit.errors
+
+
+def tally(shown):
+    """[(text, how many sessions were shown it)], most shown first: `shown` holds each session's
+    texts (a text shown twice to one session counts once)."""
+    counts = collections.Counter(text for texts in shown for text in set(texts))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def outcome_counts(outcomes, line_texts):
+    """What a group of sessions saw, each a Visit or the exception that ended it (a timeout, a
+    websocket failure): {"ended": runs that ended, "results": of those, with results drawn,
+    "errors": those that showed an error, "failed": exceptions, "shown": tally of notices}."""
+    visits = [o for o in outcomes if not isinstance(o, BaseException)]
+    return {"ended": len(visits),
+            "results": sum(results_seconds(v) is not None for v in visits),
+            "errors": sum(bool(v.errors) for v in visits),
+            "failed": [o for o in outcomes if isinstance(o, BaseException)],
+            "shown": tally(notices(v, line_texts) for v in visits)}
+
+
+def trained(log_text, configs):
+    """How many of `configs` the server's log says it trained ("trained in ...: <config>"): a
+    run that drew results without one was not computed for its visitor (a setting of the link
+    dropped, or someone else's model)."""
+    done = {line.rsplit(": ", 1)[1] for line in log_text.splitlines() if " trained in " in line
+            and ": " in line}
+    return sum(repr(config) in done for config in configs)
+
+
+def short(text, size=110):
+    text = " ".join(str(text).split())
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
 async def visit_of(url, query, cookie, deadline, texts):
-    """One session's training page of `query`: its Visit (its alerts and toasts included)."""
+    """One session (a tab of the browser of `cookie`; None: no cookie at all) opening the training
+    page with `query`, read to its script_finished: its Visit, alerts and toasts included."""
     async with connect(url, cookie) as socket:
         session = Session(socket)
         session.line_texts = texts
         return await timed_run(session, deadline, query=query)
 
 
-async def cookieless_round(url, round_number, beside, texts):
-    """An ordinary visitor's 200-iteration run (with its browser's cookie), alone or one second
-    after HOSTILE_SESSIONS cookieless sessions each asked for a largest run: (its seconds, what
-    the hostile sessions saw)."""
-    deadline = time.perf_counter() + TIMEOUT
-    hostile = []
-    if beside:
-        hostile = [asyncio.ensure_future(visit_of(
-            url, query_of(largest_run(5000 + 100 * round_number + i)), None, deadline, texts))
-            for i in range(HOSTILE_SESSIONS)]
-        await asyncio.sleep(1.0)
-    cookie = await asyncio.to_thread(browser_cookie, url)
-    ordinary = await visit_of(url, f"iterations=200&seed={7000 + 10 * round_number + beside}",
-                              cookie, deadline, texts)
-    if "Final accuracy" not in ordinary.drawn:
-        raise RuntimeError(f"the ordinary visitor's page drew no results: {ordinary.alerts}")
+async def bounded(awaitable, seconds):
+    """`awaitable`'s value, or the TimeoutError after `seconds` (its sessions are closed)."""
+    try:
+        return await asyncio.wait_for(awaitable, seconds)
+    except asyncio.TimeoutError:
+        raise TimeoutError(f"timeout: stopped after {seconds:.0f} s") from None
+
+
+class MachineShare:
+    """The machine's busy CPU and load average from now to `line()`, and how much of the busy CPU
+    was the server's and its descendants' (read from a running ServerWatch), the rest other work:
+    this load test's client, and whatever else runs here."""
+
+    def __init__(self, watch):
+        self.watch, self.load = watch, load_average()
+        self.server = cpu_seconds(watch.pid)[0]
+        self.children = children_cpu(watch.pid)
+        self.own = os.times()
+        self.busy = machine_busy()
+
+    def line(self):
+        busy, total = (end - start for end, start in zip(machine_busy(), self.busy))
+        own = os.times()
+        client = own.user + own.system - self.own.user - self.own.system
+        server = cpu_seconds(self.watch.pid)[0] - self.server
+        seen = {**self.watch.children.copy(), **children_cpu(self.watch.pid)}  # (the ones
+        # gone meanwhile at their last sample)
+        workers = sum(seconds - self.children.get(pid, 0.0) for pid, seconds in seen.items())
+        return (f"machine ({os.cpu_count()} cores, psutil): busy {busy:.1f} of {total:.1f} CPU s "
+                f"({100 * busy / max(total, 1e-9):.0f} %): the server {server:.1f}, its workers "
+                f"{workers:.1f}, this client {client:.1f}, other work "
+                f"{busy - server - workers - client:.1f}; load average (1/5/15 min) before "
+                f"{self.load}, after {load_average()}")
+
+
+def cookieless_seeds(pair):
+    """The seeds of pair `pair` (from 0) of --cookieless: (the hostile sessions', the ordinary
+    visitor's alone, beside them): none shared, within a run or between runs."""
+    return ([5000 + 100 * pair + i for i in range(HOSTILE_SESSIONS)],
+            7000 + 2 * pair, 7000 + 2 * pair + 1)
+
+
+async def cookieless_round(url, hostile_seeds, ordinary_seed, texts):
+    """An ordinary visitor (its browser's cookie) asking for an ORDINARY_ITERATIONS run: alone
+    (no `hostile_seeds`), or HEAD_START s after one cookieless session per hostile seed asked for
+    the largest run with it. (its Visit or exception, [each hostile session's Visit or
+    exception]); every session is closed when it returns."""
+    deadline = time.perf_counter() + ROUND_TIMEOUT
+    cookie = await asyncio.to_thread(browser_cookie, url)  # the page load, before the clock
+    hostile = [asyncio.ensure_future(visit_of(url, query_of(largest_run(seed)), None, deadline,
+                                              texts)) for seed in hostile_seeds]
+    if hostile:
+        await asyncio.sleep(HEAD_START)
+    query = f"iterations={ORDINARY_ITERATIONS}&seed={ordinary_seed}"
+    try:
+        ordinary = await visit_of(url, query, cookie, deadline, texts)
+    except Exception as error:  # counted, not raised: the hostile sessions are still read
+        ordinary = error
     seen = await asyncio.gather(*hostile, return_exceptions=True)
-    return ordinary.seconds, seen
+    return ordinary, seen
+
+
+def ordinary_line(visit):
+    """The ordinary visitor's figure: seconds to its results, or why there is none."""
+    if isinstance(visit, BaseException):
+        return None, f"failed ({short(visit, 80)})"
+    seconds = results_seconds(visit)
+    if seconds is None:
+        return None, f"no results ({short('; '.join(notices(visit, ())) or 'nothing shown', 80)})"
+    return seconds, f"{seconds:.2f} s"
 
 
 def measure_cookieless():
-    """--cookieless: the ordinary visitor alone and beside the hostile sessions, in turns."""
-    print(f"== {HOSTILE_SESSIONS} cookieless sessions each asking for the largest run "
-          f"({query_of(largest_run(0)).split('&', 1)[1]}), one second before an ordinary visitor "
-          f"(with a browser cookie) asks for a 200-iteration run")
+    """--cookieless: the ordinary visitor alone, then beside HOSTILE_SESSIONS cookieless sessions
+    each asking for the largest run, PAIRS times; 0 when it drew its results every time."""
+    print(f"== cookieless: {HOSTILE_SESSIONS} sessions without a cookie, each opening the "
+          f"training page with the largest allowed run ({describe_largest()}), each its own "
+          f"seed; {HEAD_START:g} s later an ordinary visitor with a browser cookie opens it with "
+          f"?iterations={ORDINARY_ITERATIONS}&seed=<its own>; timed from its request to its "
+          f"\"{RESULTS}\" drawn; alone, then beside them, {PAIRS} times")
     process, url, log = start_app()
-    texts = line_texts()
+    texts, figures, status = line_texts(), [], 0
+    watch = ServerWatch(process.pid)
+    watch.start()
     try:
-        wait_for_warm_up(log)
-        for round_number in range(2):
-            alone, _ = asyncio.run(cookieless_round(url, round_number, False, texts))
-            beside, seen = asyncio.run(cookieless_round(url, round_number, True, texts))
-            finished = sum(1 for v in seen if not isinstance(v, Exception) and
-                           "Final accuracy" in v.drawn)
-            said = {}
-            for visit in seen:
-                for text in ([] if isinstance(visit, Exception) else visit.alerts):
-                    if not text.startswith(texts):
-                        said[text[:90]] = said.get(text[:90], 0) + 1
-            failed = [v for v in seen if isinstance(v, Exception)]
-            print(f"round {round_number + 1}: ordinary visitor alone {alone:.2f} s, beside them "
-                  f"{beside:.2f} s ({beside / alone:.1f}x); the {HOSTILE_SESSIONS} hostile "
-                  f"sessions: {finished} trained, {len(failed)} failed")
-            for text, count in sorted(said.items(), key=lambda item: -item[1]):
-                print(f"  shown {count}x: {text}")
-            for error in failed[:3]:
-                print(f"  failed: {error!s:.150}")
+        if browser_cookie(url) is None:
+            print("  the server sets no _streamlit_xsrf cookie: the ordinary visitor has none "
+                  "either, so it counts as one more cookieless session")
+        warmed = wait_for_warm_up(log)
+        if warmed is None:
+            print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s")
+        share = MachineShare(watch)
+        for pair in range(PAIRS):
+            hostile_seeds, alone_seed, beside_seed = cookieless_seeds(pair)
+            try:
+                alone, _ = asyncio.run(bounded(cookieless_round(url, (), alone_seed, texts),
+                                               ROUND_TIMEOUT + 30))
+                beside, seen = asyncio.run(bounded(cookieless_round(
+                    url, hostile_seeds, beside_seed, texts), ROUND_TIMEOUT + 30))
+            except TimeoutError as error:
+                print(f"pair {pair + 1}: {error}")
+                status = 1
+                continue
+            (a, alone_text), (b, beside_text) = ordinary_line(alone), ordinary_line(beside)
+            ratio = f"{b / a:.1f}x" if a and b else "no ratio"
+            figures.append((a, b))
+            status |= a is None or b is None
+            counts = outcome_counts(seen, texts)
+            print(f"pair {pair + 1}: ordinary visitor alone {alone_text} | beside the "
+                  f"{HOSTILE_SESSIONS} {beside_text} | {ratio}")
+            print(f"  the {HOSTILE_SESSIONS} cookieless sessions: runs ended {counts['ended']}, "
+                  f"with results {counts['results']}, with an error {counts['errors']}, failed "
+                  f"(timeout, websocket) {len(counts['failed'])}")
+            for text, count in counts["shown"]:
+                print(f"    shown to {count}: {short(text)}")
+            for error in counts["failed"][:3]:
+                print(f"    failed: {type(error).__name__}: {short(error, 150)}")
+            for visit in (alone, beside):
+                if not isinstance(visit, BaseException) and notices(visit, texts):
+                    print(f"  the ordinary visitor was shown: "
+                          f"{short(' | '.join(notices(visit, texts)))}")
+        print(share.line())
     finally:
+        watch.stop.set()
+        watch.join()
         stop_app(process)
-    return 0
+    done = [(a, b) for a, b in figures if a and b]
+    if done:
+        alone, beside = ([f[i] for f in done] for i in (0, 1))
+        print(f"ordinary visitor to its results, median of {len(done)}: alone "
+              f"{statistics.median(alone):.2f} s | beside {statistics.median(beside):.2f} s | "
+              f"{statistics.median(beside) / statistics.median(alone):.1f}x")
+    print_log(log, warmed)
+    return status
 
 
-def worker_processes(pid):
-    return [child for child in psutil.Process(pid).children(recursive=True)
-            if "compute.worker" in " ".join(child.cmdline())]
-
-
-def freeze_configs(first_seed):
-    """FREEZE_VISITORS configurations of 8 bits whose training rnn.cost puts at 1-2 s."""
-    configs, hidden = [], 32
-    for index in range(FREEZE_VISITORS):
-        iterations = 1000
-        config = TrainConfig(seed=first_seed + index, hidden=hidden, iterations=iterations)
-        while cost.training_seconds(config) < 1.0 + index / (FREEZE_VISITORS - 1):
-            iterations += 1000
-            config = TrainConfig(seed=first_seed + index, hidden=hidden, iterations=iterations)
-        configs.append(config)
+def freeze_configs(first_seed, count=FREEZE_VISITORS, hidden=FREEZE_HIDDEN,
+                   seconds=FREEZE_TRAINING):
+    """`count` configurations of 8 bits and `hidden` units, seeds from `first_seed`, whose
+    training rnn.cost puts evenly from seconds[0] to seconds[1]: the iterations (a multiple of
+    ITERATION_STEP) nearest each."""
+    per_step = cost.training_seconds(TrainConfig(bits=8, hidden=hidden,
+                                                 iterations=ITERATION_STEP))
+    configs = []
+    for index in range(count):
+        target = seconds[0] + (seconds[1] - seconds[0]) * index / max(1, count - 1)
+        steps = min(MOST_ITERATIONS // ITERATION_STEP, max(1, round(target / per_step)))
+        configs.append(TrainConfig(seed=first_seed + index, bits=8, hidden=hidden,
+                                   iterations=steps * ITERATION_STEP))
     return configs
 
 
-async def freeze_round(url, configs, freeze_pid, texts):
-    """FREEZE_VISITORS visitors at once; with `freeze_pid`, that worker is stopped (SIGSTOP)
-    0.5 s after they start. Their Visits."""
-    deadline = time.perf_counter() + TIMEOUT
+def descendants(pid):
+    """[(pid, command line)] of the descendants of process `pid` (psutil), by pid."""
+    found = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            found.append((child.pid, " ".join(child.cmdline())))
+        except psutil.Error:  # gone meanwhile, or not ours to read
+            continue
+    return sorted(found)
+
+
+def worker_pids(pid):
+    """The pids of the worker processes of server `pid`: descendants running WORKER_COMMAND."""
+    return [child for child, command in descendants(pid) if WORKER_COMMAND in command]
+
+
+def pick_worker(found):
+    """Which of `found` ([(pid, command line)]) to stop: (pid, whether it is a WORKER_COMMAND
+    process): the first worker, else the first process; (None, False) when there is none."""
+    for child, command in found:
+        if WORKER_COMMAND in command:
+            return child, True
+    return (found[0][0], False) if found else (None, False)
+
+
+async def freeze_round(url, configs, texts, freeze=None):
+    """A visitor per configuration (each its own browser cookie), all at once; with `freeze` (a
+    function), it is called FREEZE_AFTER s after they start. ([each visitor's Visit or
+    exception], what `freeze` returned)."""
     cookies = [await asyncio.to_thread(browser_cookie, url) for _ in configs]
-    visits = [asyncio.ensure_future(visit_of(url, query_of(c), cookie, deadline, texts))
-              for c, cookie in zip(configs, cookies)]
-    if freeze_pid is not None:
-        await asyncio.sleep(0.5)
-        os.kill(freeze_pid, signal.SIGSTOP)
-    return await asyncio.gather(*visits)
+    deadline = time.perf_counter() + ROUND_TIMEOUT
+    visits = [asyncio.ensure_future(visit_of(url, query_of(config), cookie, deadline, texts))
+              for config, cookie in zip(configs, cookies)]
+    stopped = None
+    if freeze is not None:
+        await asyncio.sleep(FREEZE_AFTER)
+        stopped = freeze()
+    return await asyncio.gather(*visits, return_exceptions=True), stopped
+
+
+def visitor_figure(visit, texts):
+    """(seconds to the results or None, a text: those seconds or why none, the notices shown)."""
+    seconds, text = ordinary_line(visit)
+    shown = [] if isinstance(visit, BaseException) else notices(visit, texts)
+    return seconds, text, shown
 
 
 def measure_freeze():
-    """--freeze: FREEZE_VISITORS trainings, then again (other seeds) with a worker frozen."""
+    """--freeze: FREEZE_VISITORS trainings at once, then the same with other seeds and one worker
+    stopped (SIGSTOP) FREEZE_AFTER s after they start; 0 when every visitor got its results."""
+    baseline_configs, freeze_configs_ = freeze_configs(300), freeze_configs(400)
+    estimates = [cost.training_seconds(c) for c in baseline_configs]
+    print(f"== freeze: {FREEZE_VISITORS} visitors at once, each its own browser cookie and 8-bit "
+          f"net (hidden {FREEZE_HIDDEN}, {baseline_configs[0].iterations:,}-"
+          f"{baseline_configs[-1].iterations:,} iterations: rnn.cost's training estimate "
+          f"{min(estimates):.2f}-{max(estimates):.2f} s); first as a baseline (seeds "
+          f"{baseline_configs[0].seed}-{baseline_configs[-1].seed}), then (seeds "
+          f"{freeze_configs_[0].seed}-{freeze_configs_[-1].seed}) with one worker stopped "
+          f"(SIGSTOP) {FREEZE_AFTER:g} s after they start; timed from each request to its "
+          f"\"{RESULTS}\" drawn")
     process, url, log = start_app()
-    texts = line_texts()
-    frozen = None
+    texts, status, stopped, frozen = line_texts(), 0, None, []
+    watch = ServerWatch(process.pid)
+    watch.start()
     try:
-        wait_for_warm_up(log)
-        before = sorted(w.pid for w in worker_processes(process.pid))
-        base_configs, freeze_configs_ = freeze_configs(300), freeze_configs(400)
-        print(f"== a frozen worker: {FREEZE_VISITORS} visitors at once, each training its own "
-              f"8-bit net (hidden 32, {base_configs[0].iterations:,}-"
-              f"{base_configs[-1].iterations:,} iterations); workers {before}")
-        baseline = asyncio.run(freeze_round(url, base_configs, None, texts))
-        frozen = before[0]
-        with_freeze = asyncio.run(freeze_round(url, freeze_configs_, frozen, texts))
+        if wait_for_warm_up(log) is None:
+            print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s")
+        share = MachineShare(watch)
+        print(f"worker processes after the warm-up (descendants running {WORKER_COMMAND}): "
+              f"{worker_pids(process.pid) or 'none'}; all descendants: "
+              f"{[pid for pid, _ in descendants(process.pid)]}")
+        baseline, _ = asyncio.run(bounded(freeze_round(url, baseline_configs, texts),
+                                          ROUND_TIMEOUT + 30))
+
+        def freeze():
+            found = descendants(process.pid)
+            pid, is_worker = pick_worker(found)
+            if pid is None:
+                return None
+            target = psutil.Process(pid)
+            target.send_signal(signal.SIGSTOP)
+            frozen.append(target)
+            return target, is_worker, dict(found)[pid], [p for p, c in found
+                                                         if WORKER_COMMAND in c]
+
+        with_freeze, stopped = asyncio.run(bounded(freeze_round(url, freeze_configs_, texts,
+                                                                freeze), ROUND_TIMEOUT + 30))
+        if stopped is None:
+            print("stopped nothing: the server had no descendant process")
+            status = 1
+        else:
+            target, is_worker, command, before = stopped
+            print(f"stopped process {target.pid}"
+                  + ("" if is_worker else f" (no descendant runs {WORKER_COMMAND}: this one is "
+                                          f"any descendant)")
+                  + f": ...{command[-70:]}")
         for number, (base, hit) in enumerate(zip(baseline, with_freeze), 1):
-            said = [t[:80] for t in hit.alerts if not t.startswith(texts)]
-            print(f"visitor {number}: baseline {base.seconds:.2f} s, with worker {frozen} frozen "
-                  f"{hit.seconds:.2f} s, delay {hit.seconds - base.seconds:+.2f} s"
-                  f"{'; shown: ' + ' | '.join(said) if said else ''}")
-        after = sorted(w.pid for w in worker_processes(process.pid))
-        print(f"workers before {before}, after {after}")
-        for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines():
-            if "worker" in line and "started" not in line:
-                print("  log: " + line[:200])
+            base_seconds, base_text, base_shown = visitor_figure(base, texts)
+            hit_seconds, hit_text, hit_shown = visitor_figure(hit, texts)
+            status |= base_seconds is None or hit_seconds is None
+            delay = (f"{hit_seconds - base_seconds:+.2f} s" if base_seconds and hit_seconds
+                     else "none")
+            print(f"visitor {number}: baseline {base_text} | with the freeze {hit_text} | delay "
+                  f"{delay}" + (f"; shown: {short(' | '.join(hit_shown), 160)}" if hit_shown
+                                else "; shown nothing"))
+            if base_shown:
+                print(f"  (in the baseline it was shown: {short(' | '.join(base_shown), 140)})")
+        if stopped is not None:
+            target = stopped[0]
+            alive = target.is_running() and target.status() != psutil.STATUS_ZOMBIE
+            if alive:  # the server did not end it: wake it and end it here
+                state = target.status()
+                target.send_signal(signal.SIGCONT)
+                target.kill()
+                print(f"process {target.pid} was still there ({state}): SIGCONT, SIGKILL sent")
+            else:
+                print(f"process {target.pid} was gone by the end (the server ended it)")
+            time.sleep(1.0)  # a replacement started on our SIGKILL has time to appear
+            after = worker_pids(process.pid)
+            before = stopped[3]
+            new = sorted(set(after) - set(before))
+            print(f"worker pids before the freeze {before}, after {after}: "
+                  + (f"replaced (new {new})" if new and target.pid not in after
+                     else "not replaced"))
+        print(share.line())
     finally:
-        if frozen is not None and psutil.pid_exists(frozen):
-            os.kill(frozen, signal.SIGCONT)
-            os.kill(frozen, signal.SIGKILL)
+        for target in frozen:  # never left stopped, however the run ended
+            try:
+                if target.is_running():
+                    target.send_signal(signal.SIGCONT)
+                    target.kill()
+            except psutil.Error:
+                pass
+        watch.stop.set()
+        watch.join()
         stop_app(process)
-    return 0
+    text = Path(log).read_text(encoding="utf-8", errors="replace")
+    print(f"trained by the server (its log's 'trained in' lines): baseline "
+          f"{trained(text, baseline_configs)} / {FREEZE_VISITORS}, with the freeze "
+          f"{trained(text, freeze_configs_)} / {FREEZE_VISITORS}")
+    pid = str(stopped[0].pid) if stopped is not None else None
+    lines = [line for line in text.splitlines()
+             if "worker" in line.lower() or (pid and pid in line)]
+    print(f"server log lines that mention a worker: {len(lines)}")
+    for line in lines[:20]:
+        print("  log: " + line[:300])
+    return status
+
+
+def memory_table(server, each):
+    """Rows (name, peak MiB, end MiB) of the samples `server` (the server's RSS, MiB) and `each`
+    ({worker pid: RSS MiB} at the same moments): the server, the workers together, the sum, then
+    each worker ever seen (its end None when it was gone by the last sample)."""
+    workers = [sum(sample.values()) for sample in each]
+    both = [s + w for s, w in zip(server, workers)]
+    rows = [("server", max(server), server[-1]), ("workers", max(workers), workers[-1]),
+            ("server + workers", max(both), both[-1])]
+    for pid in sorted({pid for sample in each for pid in sample}):
+        values = [sample[pid] for sample in each if pid in sample]
+        rows.append((f"worker {pid}", max(values), each[-1].get(pid)))
+    return rows
 
 
 def measure_memory(runs):
-    """--memory: `runs` largest runs one after another, server and workers sampled throughout."""
+    """--memory: `runs` largest runs one after another, each a new browser, the server and each
+    worker sampled every 0.5 s; 0 when every run drew its results."""
+    print(f"== memory: {runs} of the largest allowed runs one after another ({describe_largest()}; "
+          f"seeds {MEMORY_SEED}-{MEMORY_SEED + runs - 1}), each a new session with its own "
+          f"browser cookie that waits for its \"{RESULTS}\"; the server's and each worker's RSS "
+          f"sampled every 0.5 s (psutil)")
     process, url, log = start_app()
-    texts, samples, stop = line_texts(), [], threading.Event()
-    watcher = threading.Thread(target=sample_memory, args=(process.pid, samples, stop))
-    print(f"== memory: {runs} of the largest allowed runs ({query_of(largest_run(0))} with "
-          f"seeds 0-{runs - 1}) one after another, each a new browser")
+    texts, seconds, missing, failed = line_texts(), [], [], []
+    watch = ServerWatch(process.pid)
+    watch.start()
     try:
-        wait_for_warm_up(log)
-        watcher.start()
+        warmed = wait_for_warm_up(log)
+        if warmed is None:
+            print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s")
+        ready = len(watch.memory)
+        share = MachineShare(watch)
         started = time.perf_counter()
-        for seed in range(runs):
-            cookie = browser_cookie(url)
-            visit = asyncio.run(visit_of(url, query_of(largest_run(seed)), cookie,
-                                         time.perf_counter() + TIMEOUT, texts))
-            if "Final accuracy" not in visit.drawn:
-                print(f"  run {seed}: no results ({visit.alerts[:2]})")
+        for seed in range(MEMORY_SEED, MEMORY_SEED + runs):
+            try:
+                cookie = browser_cookie(url)
+                visit = asyncio.run(bounded(visit_of(
+                    url, query_of(largest_run(seed)), cookie, time.perf_counter() + ROUND_TIMEOUT,
+                    texts), ROUND_TIMEOUT + 30))
+            except Exception as error:
+                failed.append(f"run {seed}: {type(error).__name__}: {short(error, 120)}")
+                continue
+            if results_seconds(visit) is None:
+                missing.append(f"run {seed}: {short(' | '.join(notices(visit, texts)) or '?')}")
+            else:
+                seconds.append(results_seconds(visit))
         wall = time.perf_counter() - started
+        time.sleep(1.0)  # the last samples, after the last run
+        machine = share.line()
     finally:
-        stop.set()
-        if watcher.is_alive():
-            watcher.join()
+        watch.stop.set()
+        watch.join()
         stop_app(process)
-    print(f"{runs} runs in {wall:.0f} s; {memory_line(samples)}")
-    return 0
+    text = Path(log).read_text(encoding="utf-8", errors="replace")
+    count = trained(text, [largest_run(seed) for seed in range(MEMORY_SEED, MEMORY_SEED + runs)])
+    print(f"runs with results {len(seconds)} / {runs} (request to results: {spread(seconds)}), "
+          f"without {len(missing)}, failed {len(failed)}; {wall:.0f} s in all; trained by the "
+          f"server (its log's 'trained in' lines) {count} / {runs}")
+    for line in (failed + missing)[:10]:
+        print("  " + line)
+    server, each = watch.memory[:len(watch.each)], watch.each
+    if server:
+        ready = min(ready, len(server) - 1)
+        print(f"memory (RSS, MiB), {len(server)} samples from the server's start to after the "
+              f"last run; as the runs started (warmed up): server {server[ready]:.0f}, workers "
+              f"{sum(each[ready].values()):.0f}. Peak / end:")
+        for name, peak, end in memory_table(server, each):
+            print(f"  {name:17} {peak:6.0f} / " + ("gone" if end is None else f"{end:.0f}"))
+    else:
+        print("memory not sampled")
+    print(machine)
+    print_log(log, warmed)
+    return 0 if len(seconds) == count == runs else 1
 
 
 def main(argv=None):
@@ -805,23 +1189,44 @@ def main(argv=None):
                              f"training wait / run times, errors, the server's memory and CPU "
                              f"and the load average; stops after {CLASS_DEADLINE} s at most")
     parser.add_argument("--cookieless", action="store_true",
-                        help=f"an ordinary visitor's 200-iteration run alone and beside "
-                             f"{HOSTILE_SESSIONS} cookieless sessions each asking for the largest "
-                             f"run, twice in turns")
+                        help=f"an ordinary visitor's {ORDINARY_ITERATIONS}-iteration run (with "
+                             f"its browser cookie) alone, then {HEAD_START:g} s after "
+                             f"{HOSTILE_SESSIONS} cookieless sessions each asked for the largest "
+                             f"allowed run, {PAIRS} times in turns; its time to its results side "
+                             f"by side, and what the cookieless sessions were shown")
     parser.add_argument("--freeze", action="store_true",
-                        help=f"{FREEZE_VISITORS} visitors' trainings at once, then again with one "
-                             f"worker process frozen (SIGSTOP) 0.5 s after they start")
+                        help=f"{FREEZE_VISITORS} visitors' trainings (1-2 s each) at once, then "
+                             f"{FREEZE_VISITORS} more with one worker process stopped (SIGSTOP) "
+                             f"{FREEZE_AFTER:g} s after they start: each one's delay and notices, "
+                             f"and whether the server replaced the worker")
     parser.add_argument("--memory", action="store_true",
-                        help="the largest allowed runs one after another (--runs), the server's "
-                             "and the workers' memory sampled throughout")
-    parser.add_argument("--runs", type=int, default=MEMORY_RUNS, help="runs of --memory")
+                        help="the largest allowed runs one after another (--runs), each a new "
+                             "browser; the server's and each worker's memory sampled throughout")
+    parser.add_argument("--runs", type=int, default=None, metavar="N",
+                        help=f"runs of --memory (default {MEMORY_RUNS})")
     args = parser.parse_args(argv)
-    if args.cookieless:
-        return measure_cookieless()
-    if args.freeze:
-        return measure_freeze()
-    if args.memory:
-        return measure_memory(max(1, args.runs))
+    modes = [name for name, chosen in (("--cookieless", args.cookieless),
+                                       ("--freeze", args.freeze), ("--memory", args.memory))
+             if chosen]
+    if args.runs is not None and not args.memory:
+        parser.error("--runs is for --memory")
+    if modes:
+        others = [name for name, chosen in (
+            ("--class", args.class_mode), ("--hostile", args.hostile),
+            ("--servers", args.servers > 1), ("--redis", args.redis),
+            ("--sessions", args.sessions is not None)) if chosen]
+        if len(modes) > 1 or others:
+            parser.error(f"{' and '.join(modes + others)}: one mode at a time (--cookieless, "
+                         f"--freeze and --memory serve one app server of their own)")
+        if args.cookieless:
+            return measure_cookieless()
+        if args.freeze:
+            return measure_freeze()
+        runs = MEMORY_RUNS if args.runs is None else args.runs
+        if not 1 <= runs <= MAX_SEED - MEMORY_SEED + 1:
+            parser.error(f"--runs must be from 1 to {MAX_SEED - MEMORY_SEED + 1} (each run its "
+                         f"own seed, which the app takes up to {MAX_SEED})")
+        return measure_memory(runs)
     if args.sessions is None:
         args.sessions = CLASS_SESSIONS if args.class_mode else 20
     sessions, rounds = max(2, min(args.sessions, 60)), max(1, min(args.rounds, 50))
