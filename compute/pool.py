@@ -219,10 +219,8 @@ class Pool:
         except WorkerLost as lost:
             self._lose(slot, lost)
             request.attempts += 1
-            if request.attempts >= MAX_ATTEMPTS:
+            if request.attempts >= MAX_ATTEMPTS or not self.scheduler.requeue(request):
                 request.future.set_exception(lost)
-            else:
-                self.scheduler.requeue(request)
             return
         except TaskFailed as failure:
             request.future.set_exception(failure)

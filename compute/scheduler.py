@@ -152,10 +152,14 @@ class Scheduler:
                 self._changed.notify_all()
 
     def requeue(self, request):
-        """Put a request whose worker was lost back in line, first."""
+        """Put a request whose worker was lost back in line, first; False (and nothing done) when
+        its job has ended meanwhile: nobody waits for it any more."""
         with self._changed:
+            if request.job not in self._jobs:
+                return False
             self._waiting.insert(0, request)
             self._changed.notify_all()
+            return True
 
     def take(self, timeout=None):
         """The next request to compute (see the module's docstring), waiting up to `timeout`

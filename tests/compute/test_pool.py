@@ -16,11 +16,12 @@ from compute.models import Model
 from compute.pool import CALL_SECONDS, TaskFailed
 from compute.scheduler import Refused, Visitor
 from compute.service import Service
-from rnn import TrainConfig, analysis, blame, evaluate, train
+from rnn import TrainConfig, analysis, blame, cost, evaluate, steps, train
 from rnn.curve import accuracy_curve
-from rnn.model import WEIGHT_NAMES
+from rnn.model import WEIGHT_NAMES, init_params
 from rnn.replay import check_gradients
 from rnn.sweep import run_sweep
+from rnn.training import Training, advance
 from tests.compute.conftest import WAIT, Stopped, Watch, in_thread
 
 ANN, BOB = Visitor("browser:ann", "local"), Visitor("browser:bob", "local")
@@ -57,6 +58,20 @@ def fresh():
         service.close()
 
 
+@pytest.fixture(scope="module")
+def local():
+    """A Service computing in this process (no workers), for the module."""
+    made = Service(workers=0)
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=["pool", "here"])
+def either(request, service, local):
+    """The module's Service with two workers, then the one computing in this process."""
+    return service if request.param == "pool" else local
+
+
 # ---- the same numbers
 
 @pytest.mark.parametrize("config", [TrainConfig(seed=5, hidden=8, iterations=3000),
@@ -74,30 +89,62 @@ def test_in_process_the_same(fresh):
     same_run(jobs.model(fresh(0), config, ANN), here(config))
 
 
-def test_a_sweep_from_the_pool_is_the_one_run_here(service):
-    """A sweep computed step by step in the workers: rnn.sweep.run_sweep's result."""
+def test_a_sweep_from_the_pool_is_the_one_run_here(either):
+    """A sweep computed step by step in the workers (or in process): rnn.sweep.run_sweep's."""
     configs = [TrainConfig(seed=s, hidden=h, iterations=1200) for s in range(3) for h in (2, 5)]
-    pooled, alone = jobs.sweep(service, configs, ANN), run_sweep(configs)
-    assert pooled.first_perfect == alone.first_perfect
+    pooled, alone = jobs.sweep(either, configs, ANN), run_sweep(configs)
+    assert pooled.configs == alone.configs and pooled.first_perfect == alone.first_perfect
     assert np.array_equal(pooled.final_accuracy, alone.final_accuracy)
+    assert pooled.checkpoint_every == alone.checkpoint_every
 
 
-def test_analyses_from_the_pool_are_those_computed_here(service):
-    """A gradient check, a time-lapse, an ablation and the borrow correlation computed in the
-    workers equal rnn's own functions run here."""
+def same_check(a, b):
+    """Two gradient checks compared the same weights and found the very same numbers."""
+    assert (a.checked, a.total, a.relative_error) == (b.checked, b.total, b.relative_error)
+    for name in WEIGHT_NAMES:
+        assert np.array_equal(a.numerical[name], b.numerical[name], equal_nan=True)
+        assert np.array_equal(a.analytic[name], b.analytic[name])
+
+
+def test_a_gradient_check_of_every_weight_is_the_one_done_here(either):
+    """A small net (54 weights, within the budget): the pool's check is rnn's check of every
+    weight, here."""
+    params = train(TrainConfig(seed=3, hidden=6, iterations=2000)).params
+    check = jobs.gradient_check(either, params, 200, 57, 8, ANN)
+    same_check(check, check_gradients(params, 200, 57, 8))
+    assert check.checked == check.total == 54
+
+
+def test_a_sampled_gradient_check_is_the_one_done_here(service):
+    """A net with more weights than GRADIENT_CHECK_SECONDS allows: the pool checks the sample
+    rnn draws here for the same budget (rnn.cost) and seed (a ^ b), the same numbers."""
+    params = init_params(96, np.random.RandomState(1))
+    budget = cost.weights_within(jobs.GRADIENT_CHECK_SECONDS, 96, 8)
+    assert budget < 2 * 96 + 96 * 96 + 96  # the point: a sample, not every weight
+    thread, alone = in_thread(lambda: check_gradients(params, 200, 57, 8, budget=budget,
+                                                      seed=200 ^ 57))
+    check = jobs.gradient_check(service, params, 200, 57, 8, ANN)  # meanwhile, in the workers
+    thread.join(WAIT)
+    same_check(check, alone["value"])
+    assert check.checked == budget
+
+
+def test_analyses_from_the_pool_are_those_computed_here(either):
+    """A time-lapse, an ablation and the borrow correlation computed in the workers (or in
+    process) equal rnn's own functions run here, bit for bit."""
     run = train(TrainConfig(seed=3, hidden=6, iterations=2000))
     params = run.params
-    check = jobs.gradient_check(service, params, 200, 57, 8, ANN)
-    alone = check_gradients(params, 200, 57, 8, budget=check.checked, seed=200 ^ 57)
-    assert (check.checked, check.relative_error) == (alone.checked, alone.relative_error)
-    lapse = jobs.derived(service, "lapse", blame.time_lapse_steps(
+    lapse = jobs.derived(either, "lapse", blame.time_lapse_steps(
         run.snapshots, run.snapshot_iterations, 200, 57, 8), ANN, 0.1)
-    assert np.array_equal(lapse.share, blame.time_lapse(run.snapshots, run.snapshot_iterations,
-                                                        200, 57, 8).share)
-    ablated = jobs.derived(service, "ablation", analysis.ablation_steps(params, 8), ANN, 0.1)
+    alone = blame.time_lapse(run.snapshots, run.snapshot_iterations, 200, 57, 8)
+    for field in ("iterations", "share", "right", "learned_at"):
+        assert np.array_equal(getattr(lapse, field), getattr(alone, field)), field
+    ablated = jobs.derived(either, "ablation", analysis.ablation_steps(params, 8), ANN, 0.1)
     assert np.array_equal(ablated, analysis.ablation(params, 8))
-    correlation = jobs.derived(service, "correlation", analysis.correlation_steps(
+    correlation = jobs.derived(either, "correlation", analysis.correlation_steps(
         params, 8, per_step=5000), ANN, 0.1)
+    assert np.array_equal(correlation, steps.run(analysis.correlation_steps(params, 8,
+                                                                            per_step=5000)))
     assert np.allclose(correlation, analysis.borrow_correlation(params, 8), rtol=0, atol=1e-12)
 
 
@@ -115,28 +162,44 @@ def worker_busy(service):
     raise AssertionError("no worker got busy")
 
 
-@pytest.mark.parametrize("how", [signal.SIGSTOP, signal.SIGKILL], ids=["frozen", "killed"])
-def test_a_lost_worker_is_replaced_and_its_step_computed_elsewhere(fresh, how):
-    """A worker frozen (SIGSTOP) or killed while it trains: it is replaced, the step is computed
-    again, the model is still exact, the job's watch is told once; a frozen one costs about
-    CALL_SECONDS, no more."""
+def replaced(service, victim, count):
+    """Wait until `victim` is out of the pool and it has `count` workers again."""
+    deadline = time.monotonic() + WAIT + CALL_SECONDS
+    while victim in service.pool.pids() or len(service.pool.pids()) < count:
+        assert time.monotonic() < deadline, "the lost worker was not replaced"
+        time.sleep(0.01)
+
+
+def end_process(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.mark.parametrize("how, within", [(signal.SIGSTOP, CALL_SECONDS + 3),
+                                         (signal.SIGKILL, 3)], ids=["frozen", "killed"])
+def test_a_lost_worker_is_replaced_and_its_step_computed_elsewhere(fresh, how, within):
+    """A worker frozen (SIGSTOP) or killed while it trains: it is replaced within CALL_SECONDS
+    and a little (killed: a little), the step is computed again, the model is still exact, and
+    the job's watch is told once."""
     service = fresh()
     config = TrainConfig(seed=8, hidden=32, iterations=30_000)
     watch = Watch()
-    started = time.monotonic()
     thread, got = in_thread(jobs.model, service, config, ANN, watch)
     victim = worker_busy(service)
     os.kill(victim, how)
-    thread.join(WAIT + CALL_SECONDS)
-    elapsed = time.monotonic() - started
+    lost_at = time.monotonic()
+    try:
+        replaced(service, victim, 2)
+        took = time.monotonic() - lost_at
+        thread.join(WAIT + CALL_SECONDS)
+    finally:
+        end_process(victim)
+    assert not thread.is_alive()
     same_run(got["value"], here(config))
     assert watch.retries == 1 and service.pool.lost_workers == 1
-    assert victim not in service.pool.pids() and len(service.pool.pids()) == 2
-    assert elapsed < CALL_SECONDS + 10
-    try:
-        os.kill(victim, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    assert took < within, took
 
 
 def test_a_frozen_worker_does_not_hold_other_visitors_up(fresh):
@@ -156,11 +219,9 @@ def test_a_frozen_worker_does_not_hold_other_visitors_up(fresh):
     jobs.model(service, bob, BOB)
     beside = time.monotonic() - started
     ann_thread.join(WAIT + CALL_SECONDS)
+    end_process(frozen)
+    assert not ann_thread.is_alive()
     assert beside < alone + CALL_SECONDS / 2, (alone, beside)
-    try:
-        os.kill(frozen, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def test_a_worker_that_cannot_start_means_computing_here(monkeypatch, logged):
@@ -208,8 +269,8 @@ def test_the_worker_process_does_not_load_streamlit():
     """What a worker imports (compute.worker, compute.tasks, rnn, NumPy) leaves Streamlit out."""
     done = subprocess.run([sys.executable, "-c", "import sys, compute.worker; "
                                                  "print('streamlit' in sys.modules)"],
-                          capture_output=True, text=True, timeout=60)
-    assert done.stdout.strip() == "False"
+                          capture_output=True, text=True, timeout=60, cwd=pool.ROOT)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_workers_end_with_the_pool(fresh):
@@ -271,6 +332,61 @@ def test_a_visitor_who_moves_on_leaves_no_work_behind(fresh):
     assert isinstance(got["error"], Stopped)
     assert service.scheduler.jobs == 0 and service.scheduler.waiting == 0
     assert service.models.get(config) is None
+
+
+def freeze_the_busy_worker(service):
+    """SIGSTOP the worker of a one-worker service while it computes, and wait until its slot is
+    held by it (sending a step to it, or waiting for its answer); returns its pid."""
+    frozen = worker_busy(service)
+    os.kill(frozen, signal.SIGSTOP)
+    time.sleep(0.3)  # the job's next step, if the worker froze between two, is sent to it
+    assert service.pool.slots[0].busy and service.pool.pids() == [frozen]
+    return frozen
+
+
+def test_a_caller_who_moves_on_while_in_line_leaves_the_line(fresh):
+    """Ann's call waits in line (the only worker is frozen under Bob's training); her watch raises
+    in waiting() (a rerun): she stops at once, her job is closed, her request out of line, and
+    Bob's training goes on to its exact end."""
+    service = fresh(1)
+    bob = TrainConfig(seed=13, hidden=16, iterations=6000)
+    bob_thread, bob_got = in_thread(jobs.model, service, bob, BOB)
+    frozen = freeze_the_busy_worker(service)
+    try:
+        watch = Watch()
+        watch.stop.set()
+        started = time.monotonic()
+        with pytest.raises(Stopped):
+            service.call(tasks.hello, visitor=ANN, watch=watch)
+        assert time.monotonic() - started < 2 and watch.places == [1]
+        assert service.scheduler.jobs == 1 and service.scheduler.waiting == 0
+        bob_thread.join(WAIT + CALL_SECONDS)
+    finally:
+        end_process(frozen)
+    same_run(bob_got["value"], here(bob))
+    assert service.scheduler.jobs == 0 and service.scheduler.waiting == 0
+
+
+def test_a_step_of_an_ended_job_is_not_computed_again(fresh):
+    """Ann's job ends (she moved on) while its one step is on a worker that then freezes: once
+    the worker is replaced, the lost step is not put back in line to be computed for nobody; its
+    Future fails instead."""
+    service = fresh(1)
+    scheduler = service.scheduler
+    job = scheduler.open(ANN, 10.0)
+    config = TrainConfig(seed=14, hidden=32, iterations=30_000)  # one step of a second or two
+    long_step = Training(config).advance_args(config.iterations)
+    request = scheduler.submit(job, tasks.name_of(advance), long_step)
+    frozen = worker_busy(service)
+    os.kill(frozen, signal.SIGSTOP)
+    try:
+        assert request.started and not request.future.done()
+        scheduler.end(job)
+        replaced(service, frozen, 1)
+        assert request.future.exception(timeout=WAIT) is not None
+        assert scheduler.waiting == 0
+    finally:
+        end_process(frozen)
 
 
 def test_progress_is_told_after_each_step(service):

@@ -75,14 +75,15 @@ def test_a_redis_url_gives_a_shared_store(redis_url):
     assert isinstance(store, shared.SharedStore) and store.link.client.ping()
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/0", "127.0.0.1:6379", "redis://:x@[::1"],
-                         ids=["http", "no-scheme", "unreadable"])
+@pytest.mark.parametrize("url", ["http://127.0.0.1:6379/0", "127.0.0.1:6379", "redis://:x@[::1",
+                                 "redis://127.0.0.1:6379/0?socket_timeout=soon"],
+                         ids=["http", "no-scheme", "unreadable", "unusable"])
 def test_a_url_that_names_no_redis_gives_the_local_store_and_one_line(logged, url):
-    """Another scheme, none, or a URL redis-py cannot read: the replica's own store, one log line,
-    no exception."""
-    store = shared.shared_store(shared.connect(url), 4, None, "model", models.encode_model,
-                                models.decode_model)
-    assert type(store) is Store
+    """Another scheme, none, a URL urlsplit cannot read or one redis-py cannot use: no link, the
+    replica's own store, one log line, no exception."""
+    link = shared.connect(url)
+    store = shared.shared_store(link, 4, None, "model", models.encode_model, models.decode_model)
+    assert link is None and type(store) is Store
     assert len(logged.messages) == 1 and "own store" in logged.messages[0]
 
 
@@ -146,6 +147,23 @@ def test_a_second_replica_waits_for_the_first_instead_of_building(client, redis_
     assert builds_b.calls == 0 and replica_b.counts == {"waited": 1, "shared": 1}
 
 
+def test_a_builder_with_no_watch_waits_for_another_replica_too(client, redis_url):
+    """The server's warm-up obtains a model with no watch (None): when another replica is
+    building it, it waits and reads that replica's value, never building it."""
+    replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
+    builds_a, builds_b = Builds("from A", hold=True), Builds("from B")
+    thread_a, outcome_a = in_thread(replica_a.obtain, config, builds_a, Watch())
+    assert builds_a.started.wait(WAIT)
+    thread_b, outcome_b = in_thread(replica_b.obtain, config, builds_b, None)
+    wait_until(lambda: replica_b.counts["waited"] == 1)
+    time.sleep(3 * shared.POLL_SECONDS)  # B looks at the lock meanwhile
+    assert not outcome_b
+    builds_a.release.set()
+    for thread in (thread_a, thread_b):
+        thread.join(WAIT)
+    assert outcome_a == outcome_b == {"value": "from A"} and builds_b.calls == 0
+
+
 def test_a_dead_replicas_lock_blocks_only_until_it_expires(client, redis_url):
     """A lock left by a replica that died (nobody renews it): B waits until it expires, then
     builds. (The lock is set here with a 1.5 s expiry, as a dead replica's would run out.)"""
@@ -200,7 +218,8 @@ def test_a_wait_past_its_deadline_builds_here(client, redis_url, logged, monkeyp
 
 
 def test_a_waiter_that_moves_on_stops_waiting(client, redis_url):
-    """B waits for A's build; B's watch raises (its visitor moved on): B stops at once, A goes on."""
+    """B waits for A's build; B's watch raises (its visitor moved on): B stops at once, A goes
+    on."""
     from tests.compute.conftest import Stopped
     replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
     builds_a, watch = Builds("from A", hold=True), Watch()
@@ -344,10 +363,12 @@ def test_the_apps_models_go_through_redis_as_archives(client, redis_url):
 
 # ---- Redis away
 
-def test_without_redis_a_replica_builds_locally_and_logs_once(logged):
-    """Nothing listening at the URL: every key is built here, at once, no error; the outage is
-    logged once, not once per key."""
-    replica = text_store(f"redis://127.0.0.1:{free_port()}/0")
+@pytest.mark.parametrize("where", ["tcp", "unix"])
+def test_without_redis_a_replica_builds_locally_and_logs_once(logged, tmp_path, where):
+    """Nothing listening at the URL (a free port, a socket file that is not there): every key is
+    built here, at once, no error; the outage is logged once, not once per key."""
+    replica = text_store(f"redis://127.0.0.1:{free_port()}/0" if where == "tcp"
+                         else f"unix://{tmp_path}/redis.sock")
     started = time.monotonic()
     for seed in range(5):
         assert replica.obtain(TrainConfig(seed=seed), Builds(f"local {seed}")) == f"local {seed}"

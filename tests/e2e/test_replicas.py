@@ -3,7 +3,7 @@
 Each test starts a redis-server on a free loopback port and two `streamlit run` servers pointed
 at it (scripts/serving.start_app with the setting in their environment), and visits them over
 Streamlit's own websocket protocol, as scripts/loadtest.py does: what a browser sends, without
-drawing. What each server did is read from its log (ui.models and ui.redis_store log every
+drawing. What each server did is read from its log (compute.jobs and compute.shared log every
 training and every value read from Redis). Without redis-server the tests are skipped with the
 reason, except when REQUIRE_REDIS=1 (set by CI), where they fail.
 """
@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from compute.shared import LOCK_SECONDS, RENEW_SECONDS
 from scripts.protocol import TIMEOUT, Session, connect
 from scripts.redis_server import start_redis, stop_redis
 from scripts.serving import start_app, stop_app
 from tests.compute.conftest import require_redis
-from compute.shared import LOCK_SECONDS, RENEW_SECONDS
 
 WAIT = 180  # s for anything a test waits for (a busy machine trains slowly)
 
