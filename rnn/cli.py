@@ -30,9 +30,13 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"python -m rnn: {message} (see python -m rnn --help)\n")
 
     def print_help(self, file=None):
-        """The help, with what the output's encoding cannot show replaced."""
+        """The help, with what the output's encoding cannot show replaced, flushed so that an
+        output that cannot be written fails here, inside main's handler."""
         file = file or sys.stdout
+        if file is None:  # `python -m rnn --help >&-`
+            self.exit(1, "python -m rnn: standard output is closed\n")
         file.write(printable(self.format_help(), file))
+        file.flush()
 
 
 def whole(low, high):
@@ -173,20 +177,22 @@ INTERRUPTED = 128 + 2  # the shell's status for a process ended by SIGINT
 
 
 def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        config = TrainConfig(seed=args.seed, bits=args.bits, hidden=args.hidden, alpha=args.alpha,
-                             iterations=args.iterations, sampling=args.sampling)
-    except ConfigError as error:
-        parser.error(str(error))
-    # no snapshots: the command line shows none, and they cost start-up time it is measured on
-    training = Training(config, log_every=args.every, path="readable" if args.readable else "fast",
-                        snapshot_every=max(1, config.iterations))
-    if sys.stdout is None:  # started with standard output closed (`>&-`)
-        complain("standard output is closed")
-        return 1
-    try:
+    parser, training = build_parser(), None
+    try:  # --help writes to standard output too: parsing is inside
+        args = parser.parse_args(argv)
+        try:
+            config = TrainConfig(seed=args.seed, bits=args.bits, hidden=args.hidden,
+                                 alpha=args.alpha, iterations=args.iterations,
+                                 sampling=args.sampling)
+        except ConfigError as error:
+            parser.error(str(error))
+        if sys.stdout is None:  # started with standard output closed (`>&-`)
+            complain("standard output is closed")
+            return 1
+        # no snapshots: the command line shows none, and they cost start-up time it is measured on
+        training = Training(config, log_every=args.every,
+                            path="readable" if args.readable else "fast",
+                            snapshot_every=max(1, config.iterations))
         print_log_as_made(training, sys.stdout)
         print_outcome(training, args.evaluate, sys.stdout)
         return save(args.save, training) if args.save else 0
@@ -195,5 +201,6 @@ def main(argv=None):
     except OSError as error:
         return output_failed(error)
     except KeyboardInterrupt:  # Ctrl+C
-        complain(f"interrupted at iteration {training.iteration:,}")
+        where = f" at iteration {training.iteration:,}" if training else ""
+        complain(f"interrupted{where}")
         return INTERRUPTED

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def run(*args, env=None):
     return subprocess.run([sys.executable, "-m", "rnn", *args], capture_output=True,
-                          text=True, encoding="utf-8", timeout=120, env=env)
+                          text=True, encoding="utf-8", timeout=120, env=env, cwd=REPO)
 
 
 def first_blocks(log, count):
@@ -280,20 +280,22 @@ def ended_with_one_line(done, status):
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
 
 
-@pytest.mark.parametrize("evaluate", [(), ("--evaluate",)], ids=["log", "evaluate"])
-def test_an_output_that_cannot_be_written_ends_with_one_line(evaluate):
+@pytest.mark.parametrize("args", [("--iterations", "1600"), ("--iterations", "1600", "--evaluate"),
+                                  ("--help",)], ids=["log", "evaluate", "help"])
+def test_an_output_that_cannot_be_written_ends_with_one_line(args):
     """Standard output on a full device (/dev/full): one line, status 1."""
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "rnn", "--iterations", "1600", *evaluate],
+        done = subprocess.run([sys.executable, "-m", "rnn", *args],
                               stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO,
                               timeout=60)
     ended_with_one_line(done, 1)
     assert "cannot write the output: No space left on device" in done.stderr
 
 
-def test_a_closed_output_ends_with_one_line():
+@pytest.mark.parametrize("args", ["--iterations 1600", "--help"], ids=["log", "help"])
+def test_a_closed_output_ends_with_one_line(args):
     """Standard output closed (`>&-`): one line, status 1."""
-    done = subprocess.run(f"{sys.executable} -m rnn --iterations 1600 >&-", shell=True,
+    done = subprocess.run(f"{sys.executable} -m rnn {args} >&-", shell=True,
                           stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=60)
     ended_with_one_line(done, 1)
     assert "standard output is closed" in done.stderr
@@ -301,18 +303,31 @@ def test_a_closed_output_ends_with_one_line():
 
 def test_ctrl_c_ends_with_one_line_and_status_130():
     """SIGINT while training (after the first log block): one line, status 130."""
-    process = subprocess.Popen([sys.executable, "-m", "rnn", "--iterations", "10000000",
-                                "--every", "100000"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=REPO)
-    try:
-        assert process.stdout.readline().startswith("总误差")
-        process.send_signal(signal.SIGINT)
-        _, error = process.communicate(timeout=60)
-    finally:
-        process.kill()
+    with subprocess.Popen([sys.executable, "-m", "rnn", "--iterations", "10000000", "--every",
+                           "100000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          cwd=REPO) as process:
+        try:
+            first = read_until(process.stdout, BLOCK_END.encode(), timeout=60).decode()
+            assert first.startswith("总误差") and process.poll() is None
+            process.send_signal(signal.SIGINT)
+            error = process.communicate(timeout=60)[1].decode()
+        finally:
+            process.kill()
     done = subprocess.CompletedProcess(process.args, process.returncode, "", error)
     ended_with_one_line(done, 130)
     assert "interrupted at iteration" in error
+
+
+def read_until(pipe, end, timeout):
+    """What `pipe` (a binary pipe) gives until `end` or its end, waiting `timeout` s in all."""
+    deadline, data = time.monotonic() + timeout, b""
+    while end not in data:
+        ready, _, _ = select.select([pipe], [], [], max(0, deadline - time.monotonic()))
+        chunk = os.read(pipe.fileno(), 65536) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 @pytest.mark.parametrize("path", ["/dev/full", "{tmp}", "{tmp}/missing/weights.npz"],
