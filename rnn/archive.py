@@ -20,9 +20,13 @@ Floats are little-endian float64, integers int64, bits uint8, so every number co
 ArchiveError, and nothing else: they read with rnn.npz (never unpickled, only stored members
 whose sizes fit in the bytes given, every .npy header checked before its data is used), then
 check each array's dtype, order and shape, the JSON's fields exactly, and that the arrays agree
-with the configuration and with each other. An archive
-is at most MAX_BYTES: a model at the app's limits (64 hidden units, 100,000 iterations, so 201
-snapshots) is about 7.7 MB; a larger one is refused when written.
+with the configuration and with each other. A model's snapshots must be those rnn.training keeps
+for its configuration (so at most rnn.training.MAX_SNAPSHOTS + 1). Read from a shared store, an
+archive is also checked against the key it is stored under (`config` and `log_every`, or
+`configs`) before the arrays concerned are read.
+
+An archive is at most MAX_BYTES: a model at the app's limits (64 hidden units, 100,000
+iterations, so 201 snapshots) is about 7.7 MB; a larger one is refused when written.
 """
 import io
 import json
@@ -128,9 +132,10 @@ def loads_model(data, config=None, log_every=None):
     """(TrainResult, Curve) from bytes written by `dumps_model`, or ArchiveError.
 
     With `config`, the archive must hold a run of exactly that configuration (checked before any
-    array is read); with `log_every`, its log must hold exactly the iterations that are multiples
-    of it. Always, its snapshots must be those rnn.training keeps for its configuration (at most
-    MAX_SNAPSHOTS + 1), checked before they are read."""
+    array is read); with `log_every`, its log must hold exactly the multiples of it below the
+    iterations trained (without, at most one entry per iteration). Always, its snapshots must be
+    those rnn.training keeps for its configuration (`snapshot_schedule`: at most
+    rnn.training.MAX_SNAPSHOTS + 1), checked before they are read."""
     meta, read = _open(data, "model", MODEL_META, MODEL_ARRAYS)
     found = _config(meta["config"])
     if config is not None and found != config:
@@ -273,14 +278,12 @@ def _refused():
 
 def _read_array(archive, info, name, dtype, shape, size):
     """A stored member as an array of `dtype` and `shape` (None: any length), or ArchiveError."""
-    with _refused():
-        found, fortran_order, found_dtype, data = npz.parse_npy(
-            npz.read_member(archive, info, name, size), name)
+    def check(found, fortran_order, found_dtype):
         if found_dtype != dtype or fortran_order or len(found) != len(shape) \
-                or not npz.plain_shape(found) \
                 or any(want is not None and n != want for n, want in zip(found, shape)):
             raise ArchiveError(f"{name} is not {dtype.str} of shape {shape}")
-        npz.check_length(name, found, dtype, data)
+    with _refused():
+        found, _, _, data = npz.parse_npy(npz.read_member(archive, info, name, size), name, check)
     return np.frombuffer(data, dtype=dtype).reshape(found).astype(dtype.newbyteorder("="))
 
 

@@ -3,13 +3,14 @@ and the configuration as a JSON string.
 
 `load` takes any bytes and either returns checked weights or raises WeightsError, whose `reason`
 is one of REASONS. It reads the file with rnn.npz (never unpickled; only members stored or
-deflated, as np.savez and np.savez_compressed write them, each after checking its unpacked size,
-method and flags; each .npy header checked before the data is used), then checks each array's
-dtype and shape and converts the numbers to float64 before checking that they are finite."""
+deflated, as np.savez and np.savez_compressed write them), checks each weight's .npy header
+(floating-point numbers, two sizes, at most MAX_MEMBER_BYTES bytes of numbers) before its data is
+used, then converts the numbers to float64 and checks that they are finite."""
 import dataclasses
 import io
 import json
 from contextlib import contextmanager
+from functools import partial
 
 import numpy as np
 
@@ -83,15 +84,28 @@ def _refused():
         raise WeightsError(error.kind, str(error)) from error
 
 
-def _npy(archive, info, name):
-    """A member's .npy (shape, fortran_order, dtype, data bytes), read by rnn.npz."""
-    return npz.parse_npy(npz.read_member(archive, info, name, MAX_MEMBER_BYTES, READ_METHODS),
-                         name)
+def _npy(archive, info, name, check=None):
+    """A member's .npy (shape, fortran_order, dtype, data bytes), read and checked by rnn.npz."""
+    raw = npz.read_member(archive, info, name, MAX_MEMBER_BYTES, READ_METHODS)
+    return npz.parse_npy(raw, name, check)
 
 
 def _read_weights(archive, info, name):
     """One weight matrix as a C-ordered float64 array of finite numbers."""
-    shape, fortran_order, dtype, data = _npy(archive, info, name)
+    shape, fortran_order, dtype, data = _npy(archive, info, name, partial(_check_header, name))
+    numbers = np.frombuffer(data, dtype=dtype)
+    numbers = numbers.reshape(shape[::-1]).T if fortran_order else numbers.reshape(shape)
+    # a long double beyond float64 becomes inf, one of its invalid bit patterns NaN: refused next
+    with np.errstate(over="ignore", invalid="ignore"):
+        array = np.array(numbers, dtype=np.float64, order="C")
+    if not np.isfinite(array).all():
+        raise WeightsError("not_finite", f"{name} holds NaN or infinite values")
+    return array
+
+
+def _check_header(name, shape, fortran_order, dtype):
+    """A weight matrix's header: floating-point numbers, two whole sizes, at most MAX_MEMBER_BYTES
+    of numbers (checked before rnn.npz compares the data's length with them)."""
     if dtype.kind != "f":
         raise WeightsError("dtype", f"{name} must hold floating-point numbers")
     if len(shape) != 2:
@@ -102,15 +116,6 @@ def _read_weights(archive, info, name):
     declared = shape[0] * shape[1] * dtype.itemsize
     if declared > MAX_MEMBER_BYTES or max(shape) > MAX_MEMBER_BYTES:  # (0, 2**63) declares 0
         raise WeightsError("shape", f"{name} claims more than {MAX_MEMBER_BYTES} bytes of numbers")
-    npz.check_length(name, shape, dtype, data)
-    numbers = np.frombuffer(data, dtype=dtype)
-    numbers = numbers.reshape(shape[::-1]).T if fortran_order else numbers.reshape(shape)
-    # a long double beyond float64 becomes inf, one of its invalid bit patterns NaN: refused next
-    with np.errstate(over="ignore", invalid="ignore"):
-        array = np.array(numbers, dtype=np.float64, order="C")
-    if not np.isfinite(array).all():
-        raise WeightsError("not_finite", f"{name} holds NaN or infinite values")
-    return array
 
 
 def _check_shapes(arrays):
@@ -134,8 +139,7 @@ def _read_config(archive, info):
         shape, _, dtype, data = _npy(archive, info, "config")
     except npz.NpzError:
         return None
-    if shape != () or dtype.kind != "U" or dtype.itemsize > 4 * MAX_CONFIG_CHARS \
-            or len(data) != dtype.itemsize:
+    if shape != () or dtype.kind != "U" or dtype.itemsize > 4 * MAX_CONFIG_CHARS:
         return None
     try:
         return data.decode("utf-32-be" if dtype.str[0] == ">" else "utf-32-le").rstrip("\0")

@@ -1,5 +1,6 @@
 """Runs and sweeps as bytes and back (rnn.archive): everything a page reads comes back exactly;
 anything else is refused with ArchiveError."""
+import dataclasses
 import io
 import json
 import zipfile
@@ -7,10 +8,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from rnn import TrainConfig, archive, train, weights
+from rnn import TrainConfig, Training, archive, train, weights
 from rnn.curve import Curve, accuracy_curve
 from rnn.evaluate import Score
+from rnn.model import WEIGHT_NAMES
 from rnn.sweep import run_sweep
+from rnn.training import MAX_SNAPSHOTS, snapshot_interval
 
 
 def diverged(config):
@@ -30,11 +33,25 @@ def diverged(config):
         training.init_params = real
 
 
-@pytest.fixture(scope="module", params=["book-3000", "12-bits", "diverged"])
+def cancelled(config, chunks):
+    """A run of `config` trained `chunks` iterations (chunk after chunk), then cancelled
+    (Training.cancel())."""
+    training = Training(config)
+    for count in chunks:
+        training.run(count)
+    training.cancel()
+    return training.result()
+
+
+RUNS = {"book-3000": lambda: train(TrainConfig(iterations=3000)),
+        "12-bits": lambda: train(TrainConfig(bits=12, hidden=3, iterations=1500, seed=4)),
+        "cancelled": lambda: cancelled(TrainConfig(iterations=4999, seed=2), (1000, 333)),
+        "diverged": lambda: diverged(TrainConfig(iterations=3000))}
+
+
+@pytest.fixture(scope="module", params=sorted(RUNS))
 def run(request):
-    result = {"book-3000": lambda: train(TrainConfig(iterations=3000)),
-              "12-bits": lambda: train(TrainConfig(bits=12, hidden=3, iterations=1500, seed=4)),
-              "diverged": lambda: diverged(TrainConfig(iterations=3000))}[request.param]()
+    result = RUNS[request.param]()
     return result, accuracy_curve(result)
 
 
@@ -43,10 +60,8 @@ def sweep():
     return run_sweep([TrainConfig(iterations=600, seed=s) for s in range(3)])
 
 
-def test_a_run_and_its_curve_come_back_exactly(run):
+def assert_same(back, back_curve, result, curve):
     """Every field of the TrainResult and the Curve, every array bit for bit (NaN in place)."""
-    result, curve = run
-    back, back_curve = archive.loads_model(archive.dumps_model(result, curve))
     assert back.config == result.config
     assert (back.status, back.seconds) == (result.status, result.seconds)
     same = lambda x, y: x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True)  # noqa: E731
@@ -70,11 +85,25 @@ def test_a_run_and_its_curve_come_back_exactly(run):
     assert same(final.per_bit, expected.per_bit)
 
 
-def test_the_diverged_run_is_one():
-    """The 'diverged' case above really stopped early, its weights not finite."""
-    result = diverged(TrainConfig(iterations=3000))
+def test_a_run_and_its_curve_come_back_exactly(run):
+    assert_same(*archive.loads_model(archive.dumps_model(*run)), *run)
+
+
+def test_the_runs_are_what_they_are_called():
+    """The '12-bits' run is done at an iteration that is not a multiple of its snapshot interval;
+    the 'cancelled' one stopped where it was cancelled, after 1000 + 333 iterations, and the
+    'diverged' one early, its weights not finite, both between two snapshots. (Alpha at its bound,
+    100, does not make this net blow up, so its start is poisoned, as in test_train.)"""
+    between = lambda result: result.iterations_done % snapshot_interval(  # noqa: E731
+        result.config.iterations) != 0
+    done = RUNS["12-bits"]()
+    assert done.status == "done" and between(done)
+    stopped = RUNS["cancelled"]()
+    assert stopped.status == "cancelled" and stopped.iterations_done == 1000 + 333
+    result = RUNS["diverged"]()
     assert result.status == "diverged" and result.iterations_done < 3000
     assert not np.isfinite(result.params.synapse_h).all()
+    assert between(stopped) and between(result)
 
 
 def test_a_sweep_comes_back_exactly(sweep):
@@ -223,60 +252,122 @@ def test_the_checks_are_not_too_strict(good):
 
 # ---- read back from a shared store: checked against the key it is stored under
 
+APP_LOG_EVERY = 800  # the app's log interval, Training's default
+
+
 def written(result):
     return archive.dumps_model(result, accuracy_curve(result))
 
 
+def garbled(data, names):
+    """`data` with the members `names` (without .npy) replaced by bytes that are no .npy at all:
+    a refusal that names anything else was made before they were read."""
+    return repacked(data, replace={f"{name}.npy": b"not an array" for name in names})
+
+
 def test_the_checks_against_the_key_pass_for_real_runs(run):
-    """A done, a 12-bit and a diverged run, and a cancelled one, read back under their own
-    configuration with the app's log interval: accepted, the same run."""
+    """Done runs, a cancelled and a diverged one (some ending between two snapshots: see
+    test_the_runs_are_what_they_are_called), read back under their own configuration with the
+    app's log interval: accepted, and exactly the run."""
     result, curve = run
-    back, _ = archive.loads_model(archive.dumps_model(result, curve), config=result.config,
-                                  log_every=800)
-    assert np.array_equal(back.errors, result.errors, equal_nan=True)
-    cancelled = train(TrainConfig(iterations=5000), progress=lambda t: t.iteration < 1300,
-                      report_every=700)
-    assert cancelled.status == "cancelled" and cancelled.iterations_done == 1400
-    back, _ = archive.loads_model(written(cancelled), config=cancelled.config, log_every=800)
-    assert list(back.snapshot_iterations) == list(cancelled.snapshot_iterations)
+    back = archive.loads_model(archive.dumps_model(result, curve), config=result.config,
+                               log_every=APP_LOG_EVERY)
+    assert_same(*back, result, curve)
 
 
-def test_another_configurations_run_is_refused_under_this_key():
-    """The run of seed 1 read where the run of seed 0 is asked for: refused."""
-    other = train(TrainConfig(seed=1, iterations=600))
-    with pytest.raises(archive.ArchiveError, match="another configuration"):
-        archive.loads_model(written(other), config=TrainConfig(seed=0, iterations=600))
+OTHER_KEYS = {"seed": {"seed": 1}, "iterations": {"iterations": 700}, "alpha": {"alpha": 0.5},
+              "sampling": {"sampling": "fixed"}, "hidden": {"hidden": 8}}
 
 
-def test_more_snapshots_than_the_schedule_are_refused():
-    """A run whose snapshots are not those its configuration's schedule keeps (here one extra,
-    and every iteration of a long run) is refused, whatever key it is read under."""
-    import dataclasses
+@pytest.mark.parametrize("change", OTHER_KEYS.values(), ids=OTHER_KEYS)
+def test_another_configurations_run_is_refused_under_this_key(change):
+    """The run of another configuration read where this one's is asked for: refused from the meta
+    data, before any array is read."""
+    asked = TrainConfig(iterations=600)
+    data = written(train(dataclasses.replace(asked, **change)))
+    archive.loads_model(data)  # well formed
+    for stored in (data, garbled(data, archive.MODEL_ARRAYS)):
+        with pytest.raises(archive.ArchiveError, match="another configuration"):
+            archive.loads_model(stored, config=asked, log_every=APP_LOG_EVERY)
+
+
+SNAPSHOT_STACKS = [f"snapshot_{name}" for name in WEIGHT_NAMES]
+
+
+def snapshots_at(result, iterations):
+    """`result` with snapshots at `iterations` (its final weights at each)."""
+    return dataclasses.replace(result, snapshot_iterations=np.asarray(iterations),
+                               snapshots=[result.params] * len(iterations))
+
+
+def test_snapshots_other_than_the_schedule_are_refused_before_they_are_read():
+    """A run whose snapshots are not those its schedule keeps (one between two, one at every
+    iteration, one missing) is refused, under any key or none, before the snapshot stacks are
+    read."""
     result = train(TrainConfig(iterations=600))
-    every = dataclasses.replace(result, snapshot_iterations=np.arange(601),
-                                snapshots=[result.params] * 601)
-    extra = dataclasses.replace(
-        result, snapshot_iterations=np.append(result.snapshot_iterations[:-1], [599, 600]),
-        snapshots=[*result.snapshots, result.params])
-    for altered in (every, extra):
-        with pytest.raises(archive.ArchiveError, match="schedule"):
-            archive.loads_model(archive.dumps_model(altered, accuracy_curve(result)))
+    kept = list(result.snapshot_iterations)
+    assert kept == list(range(0, 601, snapshot_interval(600)))
+    altered = [snapshots_at(result, sorted([*kept, kept[1] + 1])),
+               snapshots_at(result, range(601)),
+               snapshots_at(result, kept[:5] + kept[6:])]
+    for variant in altered:
+        data = archive.dumps_model(variant, accuracy_curve(result))
+        for stored in (data, garbled(data, SNAPSHOT_STACKS)):
+            for key in ({}, {"config": result.config, "log_every": APP_LOG_EVERY}):
+                with pytest.raises(archive.ArchiveError, match="schedule"):
+                    archive.loads_model(stored, **key)
+
+
+def test_a_quarter_of_a_million_snapshots_are_refused_before_they_are_read():
+    """A snapshot at every one of 250,000 iterations (1 hidden unit: 12 MB, within MAX_BYTES) is
+    refused before the stacks are read."""
+    iterations = 250_000
+    result = train(TrainConfig(hidden=1, iterations=10))
+    result = snapshots_at(dataclasses.replace(
+        result, config=TrainConfig(hidden=1, iterations=iterations),
+        errors=np.zeros(iterations)), range(iterations + 1))
+    data = archive.dumps_model(result, unscored(result))
+    assert len(data) <= archive.MAX_BYTES
+    with pytest.raises(archive.ArchiveError, match="schedule"):
+        archive.loads_model(garbled(data, SNAPSHOT_STACKS))
+
+
+@pytest.mark.parametrize("iterations", [0, 1, 199, 200, 201, 399, 401, 4999, 100_000, 10_000_000])
+def test_a_schedule_keeps_at_most_max_snapshots_and_one(iterations):
+    """The schedule an archive's snapshots must follow, for a run stopped anywhere, of any length
+    within the core's limits: 0 first, ascending, at most MAX_SNAPSHOTS + 1 iterations."""
+    config = TrainConfig(hidden=1, iterations=iterations)
+    for done in {0, iterations // 3, max(0, iterations - 1), iterations}:
+        schedule = archive.snapshot_schedule(config, done)
+        assert schedule[0] == 0 and (np.diff(schedule) > 0).all()
+        assert len(schedule) <= MAX_SNAPSHOTS + 1 and schedule[-1] <= done
 
 
 def test_a_log_off_the_apps_interval_is_refused():
-    """A run logged every 100 iterations, read where the app's every-800 log is expected."""
-    result = train(TrainConfig(iterations=1000), log_every=100)
-    archive.loads_model(written(result))  # well formed
-    with pytest.raises(archive.ArchiveError, match="log"):
-        archive.loads_model(written(result), config=result.config, log_every=800)
+    """A run logged every 100 iterations, and one logged every 800 whose first entries were
+    handed over (Training.drain_log): well formed, but refused where the app's every-800 log is
+    expected."""
+    every_100 = train(TrainConfig(iterations=1000), log_every=100)
+    training = Training(TrainConfig(iterations=3000))
+    training.run(2000)
+    training.drain_log()
+    training.run(1000)
+    drained = training.result()
+    assert [entry.iteration for entry in drained.log] == [2400]
+    for result in (every_100, drained):
+        archive.loads_model(written(result))
+        with pytest.raises(archive.ArchiveError, match="log"):
+            archive.loads_model(written(result), config=result.config, log_every=APP_LOG_EVERY)
 
 
 def test_a_sweep_of_other_configurations_is_refused(sweep):
-    """A sweep read under the key of other configurations (another seed, or one model more)."""
+    """A sweep read under the key of other configurations (another seed, one model more, the same
+    models in another order): refused before its arrays are read."""
     data = archive.dumps_sweep(sweep)
     assert archive.loads_sweep(data, configs=sweep.configs).configs == sweep.configs
-    import dataclasses
-    for others in ([dataclasses.replace(sweep.configs[0], seed=9), *sweep.configs[1:]],
-                   [*sweep.configs, sweep.configs[0]]):
-        with pytest.raises(archive.ArchiveError, match="other configurations"):
-            archive.loads_sweep(data, configs=others)
+    first, second, *rest = sweep.configs
+    for others in ([dataclasses.replace(first, seed=9), second, *rest],
+                   [*sweep.configs, first], [second, first, *rest]):
+        for stored in (data, garbled(data, archive.SWEEP_ARRAYS)):
+            with pytest.raises(archive.ArchiveError, match="other configurations"):
+                archive.loads_sweep(stored, configs=others)
