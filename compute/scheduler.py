@@ -10,9 +10,13 @@ waits here as a Request until a worker takes it (`take`). The order:
   first. So a class's many small runs finish one after another instead of all at the end (as
   taking turns would have them do), a calculator answer or a walk goes before any training, and a
   visitor gains nothing by opening more tabs: their jobs add up.
-- No one starves: a job that has waited STARVE_SECONDS since its last step was taken (or since
-  it opened) goes before the others, the longest waiting first, so a long job still goes on
-  however many short ones keep coming, and nobody's wait grows without bound.
+- Small jobs always first: a job expected to need at most SMALL_SECONDS more (a calculator answer,
+  a walk, a short run) goes before any other, so no crowd of long jobs holds it up.
+- No one starves: past the small ones, a job open for more than STARVE_SECONDS goes first, the
+  oldest first, so a long job is finished however many shorter ones keep coming, and nobody's
+  wait grows without bound. (Modelled for a class of 60 on two cores: least work first alone
+  gave the median training the shortest wait but the last ones three times the longest; first
+  come first served the reverse; this mix lies between.)
 
 Bounds, each refused with `Refused(reason)` when a job opens: at most PER_VISITOR open jobs per
 visitor, PER_ADDRESS per client address (a browser cookie is easy to make up; an address is not),
@@ -31,7 +35,8 @@ from dataclasses import dataclass, field
 PER_VISITOR = 4  # open jobs of one visitor (a browser's tabs together)
 PER_ADDRESS = 60  # open jobs of one client address (a school behind one address: a class)
 TOTAL = 120  # open jobs of the whole server
-STARVE_SECONDS = 6.0  # a job that has waited this long for a worker goes first
+SMALL_SECONDS = 0.5  # a job expected to need at most this much more computing goes first
+STARVE_SECONDS = 6.0  # then a job open for longer than this, the oldest first
 REASONS = ("visitor", "address", "total")  # why a job is refused
 
 
@@ -58,7 +63,6 @@ class Job:
     estimate: float  # seconds of computing the whole job should take (rnn.cost)
     given: float = 0.0  # seconds of computing it has had
     opened: float = field(default_factory=time.monotonic)
-    served: float = field(default_factory=time.monotonic)  # when a step of it was last taken
     number: int = 0  # order of opening, the last tie-break
 
     @property
@@ -80,9 +84,9 @@ class Request:
 
 class Scheduler:
     def __init__(self, per_visitor=PER_VISITOR, per_address=PER_ADDRESS, total=TOTAL,
-                 starve_seconds=STARVE_SECONDS):
+                 starve_seconds=STARVE_SECONDS, small_seconds=SMALL_SECONDS):
         self.per_visitor, self.per_address, self.total = per_visitor, per_address, total
-        self.starve_seconds = starve_seconds
+        self.starve_seconds, self.small_seconds = starve_seconds, small_seconds
         self._changed = threading.Condition()
         self._jobs = []  # open jobs
         self._waiting = []  # Requests not taken yet
@@ -171,7 +175,6 @@ class Scheduler:
                 return None
             request = self._next()
             self._waiting.remove(request)
-            request.job.served = time.monotonic()
             return request
 
     def place(self, request):
@@ -207,8 +210,12 @@ class Scheduler:
         retried = [r for r in self._waiting if r.attempts]
         if retried:  # a request whose worker was lost goes on at once
             return retried[0]
+        priority = self._priority()
+        small = [r for r in self._waiting if r.job.remaining <= self.small_seconds]
+        if small:
+            return min(small, key=priority)
         now = time.monotonic()
-        starving = [r for r in self._waiting if now - r.job.served > self.starve_seconds]
+        starving = [r for r in self._waiting if now - r.job.opened > self.starve_seconds]
         if starving:
-            return min(starving, key=lambda r: (r.job.served, r.number))
-        return min(self._waiting, key=self._priority())
+            return min(starving, key=lambda r: (r.job.opened, r.number))
+        return min(self._waiting, key=priority)

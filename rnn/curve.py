@@ -33,33 +33,43 @@ def curve_steps(result):
     Scored in full, and so on the curve: (1) the min(S, CURVE_POINTS + 1) distinct snapshots at
     indices i * (S - 1) // CURVE_POINTS, i = 0 .. CURVE_POINTS, the first and the last among them;
     (2) in order from the first snapshot up to the first at 100 %, every snapshot that passes
-    `evaluate.screen` (the others cannot be at 100 %). So `first_perfect` is the iteration of the
-    first of all S snapshots whose score is 100 %, or None when none is. The final weights are
-    scored too (`final`); they are the last snapshot unless the run was cancelled or diverged.
+    `evaluate.screen` (the others cannot be at 100 %); screening stops there. So `first_perfect`
+    is the iteration of the first of all S snapshots whose score is 100 %, or None when none is.
+    The final weights are scored too (`final`); they are the last snapshot unless the run was
+    cancelled or diverged, and then that snapshot's score is `final` itself.
     """
     bits, snapshots = result.config.bits, result.snapshots
-    fixed = sorted({i * (len(snapshots) - 1) // CURVE_POINTS for i in range(CURVE_POINTS + 1)})
-    pieces = [(start, min(start + SCREENS_PER_STEP, len(snapshots)))
-              for start in range(0, len(snapshots), SCREENS_PER_STEP)]
-    total = len(fixed) + len(pieces) + 1
-    done, scored = 0, {}  # snapshot index -> accuracy
+    last = len(snapshots) - 1
+    fixed = sorted({i * last // CURVE_POINTS for i in range(CURVE_POINTS + 1)})
+    final_is_last = result.status == "done" and result.snapshot_iterations[-1] == \
+        result.iterations_done
+    total = len(fixed) + (0 if final_is_last else 1) + 1
+    done, scored, final = 0, {}, None  # scored: snapshot index -> accuracy
     for index in fixed:
         done += 1
-        scored[index] = yield Step(accuracy_of, (snapshots[index], bits), done, total)
-    passed = []
-    for start, stop in pieces:
-        done += 1
-        passed.extend((yield Step(screen, (snapshots[start:stop], bits), done, total)))
-    first = None
-    for index in np.flatnonzero(passed):
-        if index not in scored:
-            total += 1
-            done += 1
+        if index == last and final_is_last:  # the final weights: one Score serves both
+            final = yield Step(score_width, (result.params, bits), done, total)
+            scored[index] = final.accuracy
+        else:
             scored[index] = yield Step(accuracy_of, (snapshots[index], bits), done, total)
-        if scored[index] == 1.0:
-            first = int(index)
+    first = None
+    for start in range(0, len(snapshots), SCREENS_PER_STEP):
+        stop = min(start + SCREENS_PER_STEP, len(snapshots))
+        done += 1
+        total = max(total, done + 1)
+        passed = yield Step(screen, (snapshots[start:stop], bits), done, total)
+        for index in start + np.flatnonzero(passed):
+            if index not in scored:
+                done += 1
+                total = max(total, done + 1)
+                scored[index] = yield Step(accuracy_of, (snapshots[index], bits), done, total)
+            if scored[index] == 1.0:
+                first = int(index)
+                break
+        if first is not None:
             break
-    final = yield Step(score_width, (result.params, bits), total, total)
+    if final is None:
+        final = yield Step(score_width, (result.params, bits), total, total)
     order = sorted(scored)
     return Curve(result.snapshot_iterations[order], np.array([scored[i] for i in order]), final,
                  None if first is None else int(result.snapshot_iterations[first]))
