@@ -371,3 +371,18 @@ def test_a_sweep_of_other_configurations_is_refused(sweep):
         for stored in (data, garbled(data, archive.SWEEP_ARRAYS)):
             with pytest.raises(archive.ArchiveError, match="other configurations"):
                 archive.loads_sweep(stored, configs=others)
+
+
+def test_the_real_runs_keep_the_snapshots_worked_out_here(run):
+    """The snapshots training kept, and the schedule an archive is checked against, are those
+    worked out by hand: every ceil(iterations / 200) iterations from 0 up to the iterations
+    trained, and the last iteration once the run is done."""
+    result, _ = run
+    done = result.iterations_done
+    expected = {(3000, "done"): [*range(0, 3001, 15)],  # 3000 / 200 = 15
+                (1500, "done"): [*range(0, 1497, 8), 1500],  # ceil(7.5) = 8; 1500 = 187 * 8 + 4
+                (4999, "cancelled"): [*range(0, 1334, 25)],  # ceil(24.995) = 25; 1333 trained
+                (3000, "diverged"): [*range(0, done + 1, 15)],
+                }[result.config.iterations, result.status]
+    assert list(result.snapshot_iterations) == expected
+    assert list(archive.snapshot_schedule(result.config, done)) == expected
