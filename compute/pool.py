@@ -218,9 +218,11 @@ class Pool:
                                                      self.call_seconds)
         except WorkerLost as lost:
             self._lose(slot, lost)
-            request.attempts += 1
+            request.attempts += 1  # back in line first (another worker may be free), then a
             if request.attempts >= MAX_ATTEMPTS or not self.scheduler.requeue(request):
                 request.future.set_exception(lost)
+            if not self._closed:  # new worker for this slot
+                self._ensure_worker(slot)
             return
         except TaskFailed as failure:
             request.future.set_exception(failure)
@@ -269,6 +271,4 @@ class Pool:
         if slot.worker is not None:
             slot.worker.stop()
             slot.worker = None
-        if not self._closed:
-            self._ensure_worker(slot)
 

@@ -182,8 +182,7 @@ class Scheduler:
         with self._changed:
             if request not in self._waiting:
                 return 0
-            order = sorted(self._waiting, key=self._priority())
-            return order.index(request) + 1
+            return self._order().index(request) + 1
 
     @property
     def waiting(self):
@@ -207,15 +206,19 @@ class Scheduler:
                           r.number)
 
     def _next(self):
-        retried = [r for r in self._waiting if r.attempts]
-        if retried:  # a request whose worker was lost goes on at once
-            return retried[0]
-        priority = self._priority()
-        small = [r for r in self._waiting if r.job.remaining <= self.small_seconds]
-        if small:
-            return min(small, key=priority)
-        now = time.monotonic()
-        starving = [r for r in self._waiting if now - r.job.opened > self.starve_seconds]
-        if starving:
-            return min(starving, key=lambda r: (r.job.opened, r.number))
-        return min(self._waiting, key=priority)
+        return self._order()[0]
+
+    def _order(self):
+        """The waiting requests in the order `take` serves them (see the module's docstring):
+        retried ones, small jobs', starving jobs' (oldest first), then least work first."""
+        priority, now = self._priority(), time.monotonic()
+
+        def rank(r):
+            if r.attempts:  # a request whose worker was lost goes on at once
+                return (0, r.number)
+            if r.job.remaining <= self.small_seconds:
+                return (1, *priority(r))
+            if now - r.job.opened > self.starve_seconds:
+                return (2, r.job.opened, r.number)
+            return (3, *priority(r))
+        return sorted(self._waiting, key=rank)

@@ -145,7 +145,11 @@ class Store:
 
     def _trim(self, keep):
         """Drop the least recently used values past the bounds, never `keep`'s, nor a slot being
-        built (its lock is held: its builder keeps it)."""
+        built (its lock is held: its builder keeps it). Empty slots (a build that stopped) go
+        first: they hold nothing and must not push values out."""
+        for key in [k for k, slot in self._slots.items()
+                    if slot.value is None and not slot.lock.locked() and k != keep]:
+            del self._slots[key]
         for key in list(self._slots):
             over = (len(self._slots) > self.max_entries or
                     (self.max_bytes is not None and self._bytes > self.max_bytes))

@@ -1,5 +1,5 @@
 """A trained run (with its accuracy curve) or a sweep as bytes, and back: what app servers that
-share their results (ui/redis_store.py) write and read.
+share their results (compute/shared.py) write and read.
 
 The bytes are an .npz: a zip of stored (uncompressed) .npy members, every one a plain numeric
 array that `np.load(..., allow_pickle=False)` opens, among them `meta.npy`, the UTF-8 text (uint8)

@@ -3,6 +3,7 @@ processes, the log lines of compute's modules."""
 import logging
 import os
 import threading
+import time
 
 import pytest
 import redis
@@ -40,11 +41,20 @@ def client(redis_url):
     client.close()
 
 
+def started(service, count):
+    """`service`, once `count` of its worker processes are up (they start in the background)."""
+    deadline = time.monotonic() + WAIT
+    while len(service.pool.pids()) < count:
+        assert time.monotonic() < deadline, f"{count} workers did not start"
+        time.sleep(0.01)
+    return service
+
+
 @pytest.fixture(scope="module")
 def service():
-    """A compute Service with two worker processes, for the module."""
+    """A compute Service with two worker processes, both up, for the module."""
     made = Service(workers=2)
-    yield made
+    yield started(made, 2)
     made.close()
 
 
@@ -64,15 +74,15 @@ class Logged(logging.Handler):
 
 @pytest.fixture
 def logged():
-    handler = Logged()
-    loggers = [logging.getLogger(name) for name in ("compute.shared", "compute.pool",
-                                                    "compute.jobs", "compute.service")]
-    for log in loggers:
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    """What the "compute" loggers (every module of the package) log during the test, from INFO
+    up."""
+    handler, log = Logged(), logging.getLogger("compute")
+    level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
     yield handler
-    for log in loggers:
-        log.removeHandler(handler)
+    log.removeHandler(handler)
+    log.setLevel(level)
 
 
 def in_thread(function, *args):

@@ -12,47 +12,62 @@ import numpy as np
 import pytest
 
 from compute import jobs, pool, tasks
-from compute.models import Model
+from compute import service as compute_service
+from compute.models import LOG_EVERY, Model
 from compute.pool import CALL_SECONDS, TaskFailed
 from compute.scheduler import Refused, Visitor
-from compute.service import Service
+from compute.service import Overloaded, Service
 from rnn import TrainConfig, analysis, blame, cost, evaluate, steps, train
 from rnn.curve import accuracy_curve
 from rnn.model import WEIGHT_NAMES, init_params
 from rnn.replay import check_gradients
 from rnn.sweep import run_sweep
 from rnn.training import Training, advance
-from tests.compute.conftest import WAIT, Stopped, Watch, in_thread
+from tests.compute.conftest import WAIT, Stopped, Watch, in_thread, started
 
 ANN, BOB = Visitor("browser:ann", "local"), Visitor("browser:bob", "local")
 
 
 def same_run(a, b):
-    """Two trained models hold the very same run and curve."""
+    """Two trained models hold the very same run and curve: weights, errors, snapshots, log,
+    the curve's points and its final score, to the last bit."""
+    ra, rb = a.result, b.result
+    assert (ra.config, ra.status) == (rb.config, rb.status)
     for name in WEIGHT_NAMES:
-        assert np.array_equal(getattr(a.params, name), getattr(b.params, name))
-        for x, y in zip(a.result.snapshots, b.result.snapshots, strict=True):
-            assert np.array_equal(getattr(x, name), getattr(y, name))
-    assert np.array_equal(a.result.errors, b.result.errors)
-    assert [e.iteration for e in a.result.log] == [e.iteration for e in b.result.log]
+        assert np.array_equal(getattr(a.params, name), getattr(b.params, name)), name
+    assert np.array_equal(ra.errors, rb.errors)
+    assert np.array_equal(ra.snapshot_iterations, rb.snapshot_iterations)
+    for x, y in zip(ra.snapshots, rb.snapshots, strict=True):
+        for name in WEIGHT_NAMES:
+            assert np.array_equal(getattr(x, name), getattr(y, name)), name
+    for x, y in zip(ra.log, rb.log, strict=True):
+        assert (x.iteration, x.overall_error, x.a, x.b) == (y.iteration, y.overall_error, y.a, y.b)
+        assert np.array_equal(x.prediction, y.prediction)
+        assert np.array_equal(x.target, y.target)
+    assert np.array_equal(a.curve.iterations, b.curve.iterations)
     assert np.array_equal(a.curve.accuracy, b.curve.accuracy)
     assert a.curve.first_perfect == b.curve.first_perfect
+    fa, fb = a.curve.final, b.curve.final
+    assert (fa.pairs, fa.bits, fa.correct, fa.exhaustive) == (fb.pairs, fb.bits, fb.correct,
+                                                              fb.exhaustive)
+    assert np.array_equal(fa.per_bit, fb.per_bit)
 
 
 def here(config):
-    """The model of `config` trained and scored in this process by rnn alone."""
-    result = train(config)
+    """The model of `config` trained and scored in this process by rnn alone (its log at the
+    interval a stored model's log has)."""
+    result = train(config, log_every=LOG_EVERY)
     return Model(result, accuracy_curve(result))
 
 
 @pytest.fixture
 def fresh():
-    """A Service of the test's own (two workers), closed after it."""
+    """A Service of the test's own (two workers unless told), its workers up, closed after it."""
     made = []
 
     def make(workers=2):
         made.append(Service(workers=workers))
-        return made[-1]
+        return started(made[-1], workers)
     yield make
     for service in made:
         service.close()
@@ -87,6 +102,23 @@ def test_in_process_the_same(fresh):
     """A Service with no workers (computing in this process) gives the very same model."""
     config = TrainConfig(seed=6, hidden=5, iterations=1500)
     same_run(jobs.model(fresh(0), config, ANN), here(config))
+
+
+def test_a_live_run_is_read_as_it_goes_and_ends_as_trained_here(service):
+    """A Run handed to jobs.model: its Training advances step by step (progress in iterations,
+    training_chunk at a time, then the total while the curve is scored) and ends as rnn.train's
+    run here, the model too."""
+    config = TrainConfig(seed=7, hidden=8, iterations=4000)
+    run, watch = jobs.Run(config), Watch()
+    made = jobs.model(service, config, ANN, watch, run=run)
+    assert run.training.done and run.training.iteration == config.iterations
+    same_run(made, here(config))
+    chunk, total = jobs.training_chunk(config), config.iterations
+    training_steps = -(-total // chunk)
+    assert watch.progress_seen[:training_steps] == [
+        (min(total, (step + 1) * chunk), total) for step in range(training_steps)]
+    assert len(watch.progress_seen) > training_steps  # the curve's scores came after
+    assert set(watch.progress_seen[training_steps:]) == {(total, total)}
 
 
 def test_a_sweep_from_the_pool_is_the_one_run_here(either):
@@ -224,15 +256,91 @@ def test_a_frozen_worker_does_not_hold_other_visitors_up(fresh):
     assert beside < alone + CALL_SECONDS / 2, (alone, beside)
 
 
+def long_step(iterations=60_000):
+    """The arguments of one training step of a few seconds (one advance of 32 units)."""
+    config = TrainConfig(seed=14, hidden=32, iterations=iterations)
+    return Training(config).advance_args(config.iterations)
+
+
+def test_a_step_that_loses_max_attempts_workers_fails(fresh):
+    """Every worker computing Ann's step is killed: after MAX_ATTEMPTS of them the step fails
+    with WorkerLost (not retried for ever), her watch told once it was retried, the job closed."""
+    service, watch = fresh(1), Watch()
+    thread, got = in_thread(lambda: service.call(advance, *long_step(), visitor=ANN,
+                                                 estimate=2.0, watch=watch))
+    killed = set()
+    try:
+        for _ in range(pool.MAX_ATTEMPTS):
+            deadline = time.monotonic() + WAIT
+            while True:
+                busy = [slot.worker.pid for slot in service.pool.slots
+                        if slot.busy and slot.worker is not None
+                        and slot.worker.pid not in killed]
+                if busy:
+                    break
+                assert time.monotonic() < deadline and thread.is_alive()
+                time.sleep(0.01)
+            killed.add(busy[0])
+            os.kill(busy[0], signal.SIGKILL)
+        thread.join(WAIT)
+    finally:
+        for pid in killed:
+            end_process(pid)
+    assert isinstance(got.get("error"), pool.WorkerLost), got
+    assert service.pool.lost_workers == pool.MAX_ATTEMPTS and watch.retries == 1
+    assert service.scheduler.jobs == 0 and service.scheduler.waiting == 0
+
+
+def test_a_lost_step_does_not_wait_for_its_slots_new_worker(fresh, monkeypatch, tmp_path):
+    """Ann's step loses its worker (killed) while the pool's other worker is idle; a new worker
+    is slow to start (3 s here: a loaded machine): the step goes back in line at once and the
+    idle worker computes it, so it ends about as soon as it would alone, not 3 s later."""
+    service = fresh(2)
+    args = long_step(20_000)
+    started = time.monotonic()
+    service.call(advance, *args, visitor=ANN, estimate=2.0)
+    alone = time.monotonic() - started
+    slow = tmp_path / "slow-python"
+    slow.write_text(f'#!/bin/sh\nsleep 3\nexec "{sys.executable}" "$@"\n')
+    slow.chmod(0o755)
+    monkeypatch.setattr(pool.sys, "executable", str(slow))  # for workers started from now on
+    thread, got = in_thread(lambda: service.call(advance, *args, visitor=ANN, estimate=2.0))
+    victim = worker_busy(service)
+    os.kill(victim, signal.SIGKILL)
+    killed = time.monotonic()
+    thread.join(WAIT)
+    after = time.monotonic() - killed
+    assert "value" in got, got
+    assert after < alone + 1.5, (alone, after)
+
+
+def occupy(service):
+    """Hold the only worker of `service` with one long step of a job of Bob's; returns the job
+    and the worker's pid (see `release`)."""
+    job = service.scheduler.open(BOB, 10.0)
+    service.scheduler.submit(job, tasks.name_of(advance), long_step())
+    return job, worker_busy(service)
+
+
+def release(service, job, pid):
+    """End Bob's job and its worker (the step is not computed again for nobody)."""
+    service.scheduler.end(job)
+    end_process(pid)
+    replaced(service, pid, 1)
+
+
 def test_a_worker_that_cannot_start_means_computing_here(monkeypatch, logged):
-    """No worker can start (the interpreter is missing): the slots compute in this process,
-    logged, and the job's result is the same."""
+    """No worker can start (the interpreter is missing): the slot computes in this process,
+    logged once however many steps and jobs follow, and the jobs' results are the same."""
     monkeypatch.setattr(pool.sys, "executable", "/nonexistent/python")
     service = Service(workers=1)
     try:
-        config = TrainConfig(seed=4, hidden=4, iterations=600)
-        same_run(jobs.model(service, config, ANN), here(config))
-        assert service.pool.pids() == [] and logged.count("could not start a worker") == 1
+        for config in (TrainConfig(seed=4, hidden=4, iterations=600),
+                       TrainConfig(seed=5, hidden=3, iterations=900)):
+            same_run(jobs.model(service, config, ANN), here(config))
+        assert service.call(tasks.hello, visitor=ANN) == os.getpid()  # computed here
+        assert service.pool.pids() == [] and service.pool.started_workers == 0
+        assert logged.count("could not start a worker") == 1
     finally:
         service.close()
 
@@ -252,6 +360,19 @@ def test_a_value_of_the_wrong_type_is_refused(service, monkeypatch):
     monkeypatch.setitem(tasks.TASKS, name, (tasks.hello, str))
     with pytest.raises(TaskFailed, match="not a str"):
         service.call(tasks.hello, visitor=ANN)
+
+
+def test_a_worker_computes_only_its_tasks():
+    """A request naming a function that is not in compute.tasks (os:system here) is refused by
+    the worker with TaskFailed, nothing run; the worker answers the next request."""
+    worker = pool.WorkerProcess()
+    try:
+        with pytest.raises(TaskFailed, match="KeyError"):
+            worker.call("os:system", ("echo ran >&2",), pool.START_SECONDS)
+        value, _, retiring = worker.call(tasks.name_of(tasks.hello), (), CALL_SECONDS)
+        assert value == worker.pid and not retiring
+    finally:
+        worker.stop()
 
 
 def test_a_worker_retires_once_its_memory_passed_its_bound(fresh, monkeypatch):
@@ -277,6 +398,7 @@ def test_workers_end_with_the_pool(fresh):
     """Closing the service ends its worker processes."""
     service = fresh()
     pids = service.pool.pids()
+    assert len(pids) == 2
     service.close()
     for pid in pids:
         deadline = time.monotonic() + WAIT
@@ -287,6 +409,18 @@ def test_workers_end_with_the_pool(fresh):
                 break
             assert time.monotonic() < deadline
             time.sleep(0.05)
+
+
+def test_a_worker_ends_when_its_socket_closes():
+    """The server's end of a worker's socket closes (nothing killed): the worker ends by itself,
+    with status 0."""
+    worker = pool.WorkerProcess()
+    try:
+        assert worker.call(tasks.name_of(tasks.hello), (), pool.START_SECONDS)[0] == worker.pid
+        worker.connection.close()
+        assert worker.process.wait(WAIT) == 0
+    finally:
+        worker.stop()
 
 
 def test_a_worker_ends_when_its_server_dies(tmp_path):
@@ -332,6 +466,46 @@ def test_a_visitor_who_moves_on_leaves_no_work_behind(fresh):
     assert isinstance(got["error"], Stopped)
     assert service.scheduler.jobs == 0 and service.scheduler.waiting == 0
     assert service.models.get(config) is None
+
+
+@pytest.mark.parametrize("how", ["call", "run"])
+def test_a_job_whose_watch_raises_while_waiting_leaves_the_line(fresh, how):
+    """Ann's job waits in line (the only worker computes Bob's step); her watch raises in
+    waiting() (a rerun): she stops at once, her job is closed and her request out of line."""
+    service = fresh(1)
+    job, pid = occupy(service)
+    try:
+        watch = Watch()
+        watch.stop.set()
+        params = train(TrainConfig(hidden=3, iterations=300)).params
+        started = time.monotonic()
+        with pytest.raises(Stopped):
+            if how == "call":
+                service.call(analysis.ablated_accuracy, params, 8, 0, visitor=ANN, watch=watch)
+            else:
+                service.run(analysis.ablation_steps(params, 8), ANN, 0.05, watch)
+        assert time.monotonic() - started < 2 and watch.places == [1]
+        assert service.scheduler.jobs == 1 and service.scheduler.waiting == 0  # Bob's alone
+    finally:
+        release(service, job, pid)
+    assert service.scheduler.jobs == 0
+
+
+def test_a_step_no_worker_takes_in_time_is_overloaded(fresh, monkeypatch):
+    """Ann's step is not taken within WAIT_SECONDS (0.5 s here: the only worker computes Bob's
+    long step): Overloaded, her job closed, nothing of hers left in line."""
+    monkeypatch.setattr(compute_service, "WAIT_SECONDS", 0.5)
+    service = fresh(1)
+    job, pid = occupy(service)
+    try:
+        started = time.monotonic()
+        with pytest.raises(Overloaded):
+            service.call(tasks.hello, visitor=ANN)
+        assert 0.5 <= time.monotonic() - started < 0.5 + 2
+        assert service.scheduler.jobs == 1 and service.scheduler.waiting == 0
+        assert service.pool.slots[0].busy  # Bob's step still computing
+    finally:
+        release(service, job, pid)
 
 
 def freeze_the_busy_worker(service):
