@@ -51,6 +51,7 @@ class Run:
         self.training = Training(config, log_every=LOG_EVERY)
 
     def steps(self):
+        LOG.info("training %s", self.config)  # here, once the job is let in (not if refused)
         training, total = self.training, self.config.iterations
         chunk = training_chunk(self.config)
         while not training.done:
@@ -73,7 +74,6 @@ def model(service, config, visitor, watch=None, run=None):
     `run` (a Run of `config`) lets the caller read the training as it goes."""
     def build():
         live = run or Run(config)
-        LOG.info("training %s", config)
         try:
             made = service.run(live.steps(), visitor, cost.job_seconds(config), watch)
         except Refused:

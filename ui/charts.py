@@ -5,9 +5,7 @@ One palette, safe for colour-blind eyes: blue against orange, never red against 
 colour is never the only sign of right and wrong, which also carry the marks ✓ and ✗.
 """
 import functools
-import html
 import json
-import math
 from dataclasses import dataclass
 
 import altair as alt
@@ -41,6 +39,13 @@ PADDING = {"top": 6, "left": 6, "right": 4, "bottom": 4}
 alt.data_transformers.disable_max_rows()
 
 
+@alt.theme.register("playground", enable=True)
+def theme():
+    """What every chart shares: room around it (PADDING); no view size (Altair's default
+    theme's 300 x 300 px), so that Streamlit sizes the charts."""
+    return alt.theme.ThemeConfig({"padding": PADDING})
+
+
 @dataclass(frozen=True)
 class Spec:
     """A chart as Streamlit sends it: its Vega-Lite specification as JSON text, less its data,
@@ -57,13 +62,6 @@ def spec(chart):
     if isinstance(chart, Spec):  # made already (laid_out)
         return chart
     vega_lite = chart.to_dict(validate=False)
-    view = vega_lite.get("config", {}).get("view", {})
-    for size in ("continuousWidth", "continuousHeight"):  # Altair's default theme; Streamlit
-        view.pop(size, None)  # draws charts with none
-    if "config" in vega_lite and not view:
-        vega_lite["config"].pop("view", None)
-        if not vega_lite["config"]:
-            del vega_lite["config"]
     datasets = {name: convert_anything_to_arrow_bytes(table(rows))
                 for name, rows in vega_lite.pop("datasets", {}).items()}
     return Spec(json.dumps(vega_lite), datasets)
@@ -172,7 +170,7 @@ def _error_layout(data, height):
         x, alt.Y("average:Q"),
         tooltip=[alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip("average:Q", title=t("tooltip_average"), format=".3f")])
-    return (band + line).properties(padding=PADDING, title=wrapped(t("chart_error_title")),
+    return (band + line).properties(title=wrapped(t("chart_error_title")),
                                     height=height)
 
 
@@ -193,7 +191,7 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
             x="iteration:Q"))
         layers.append(alt.Chart(mark).mark_text(align="left", dx=4, color=ORANGE_TEXT).encode(
             x="iteration:Q", y=alt.value(height * 0.55), text="label:N"))  # clear of 100 %
-    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(t("chart_accuracy_title")),
+    return alt.layer(*layers).properties(title=wrapped(t("chart_accuracy_title")),
                                          height=height)
 
 
@@ -256,7 +254,7 @@ def _bits_layout(data, width, count):
             domain=["plain", "right", "wrong"], range=[PLAIN, RIGHT_LIGHT, WRONG_LIGHT])))
     text = base.mark_text(fontSize=14 if width <= 8 else 12, fontWeight="bold").encode(
         text="text:N")
-    return (cells + text).properties(padding=PADDING, height=30 * count + 40)
+    return (cells + text).properties(height=30 * count + 40)
 
 
 def probability_chart(proba_msb_first, truth_msb_first):
@@ -287,7 +285,7 @@ def _probability_layout(data):
                         scale=alt.Scale(domain=["right", "wrong"], range=[RIGHT, WRONG])))
     half = alt.Chart(table([{"y": 0.5}])).mark_rule(strokeDash=[4, 3]).encode(y="y:Q")
     return (bars + marks + half).properties(
-        padding=PADDING, title=wrapped(t("chart_probability_title")), height=260)
+        title=wrapped(t("chart_probability_title")), height=260)
 
 
 def text_length(text, font_size=11):
@@ -336,7 +334,7 @@ def heatmap(matrix, title, row_title, column_title, diverging=True, highlight=No
         layers.append(alt.Chart(frame).mark_rect(fill=None, stroke="black", strokeWidth=3)
                       .encode(x))
     # Streamlit fits the whole chart, title and axes included, into the height given
-    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(title),
+    return alt.layer(*layers).properties(title=wrapped(title),
                                          height=plot_height + 110)
 
 
@@ -352,7 +350,7 @@ def step_bars(values, title, y_title, highlight=None, step_title=None, log=False
         color=alt.condition("datum.current", alt.value(CURRENT), alt.value(OTHER)),
         tooltip=[alt.Tooltip("step:O", title=step_title or t("axis_step")),
                  alt.Tooltip("value:Q", title=y_title, format=".4g")],
-    ).properties(padding=PADDING, title=wrapped(title), height=200)
+    ).properties(title=wrapped(title), height=200)
 
 
 def output_chart(output, target, highlight=None):
@@ -368,7 +366,7 @@ def output_chart(output, target, highlight=None):
                  alt.Tooltip("p:Q", title="layer_2", format=".4f"),
                  alt.Tooltip("target:Q", title=t("axis_truth"))])
     ticks = base.mark_tick(color="black", thickness=3, size=30).encode(y="target:Q")
-    return (bars + ticks).properties(padding=PADDING, title=wrapped(t("chart_output_title")),
+    return (bars + ticks).properties(title=wrapped(t("chart_output_title")),
                                      height=200)
 
 
@@ -403,7 +401,7 @@ def correctness_map_chart(exact, bits):
         stroke=alt.Stroke("state:N", scale=outline, legend=None),  # no hairlines between rows
         tooltip=[alt.Tooltip("a:Q"), alt.Tooltip("b:Q", title="b ≥"),
                  alt.Tooltip("b2:Q", title="b <"), alt.Tooltip("state:N", title=" ")],
-    ).properties(padding=PADDING, title=wrapped(t("chart_map_title", bits=bits)), height=460)
+    ).properties(title=wrapped(t("chart_map_title", bits=bits)), height=460)
 
 
 def sampled_map_chart(a, b, right, bits):
@@ -416,7 +414,7 @@ def sampled_map_chart(a, b, right, bits):
                                                                range=[RIGHT, WRONG]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["a:Q", "b:Q", "state:N"],
-    ).properties(padding=PADDING, height=460, title=wrapped(t("chart_sample_map_title", bits=bits,
+    ).properties(height=460, title=wrapped(t("chart_sample_map_title", bits=bits,
                                                               count=len(values))))
 
 
@@ -452,7 +450,7 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     if baseline is not None:
         layers.append(alt.Chart(table([{"y": float(baseline)}])).mark_rule(
             strokeDash=[4, 3], color=WRONG).encode(y="y:Q"))
-    return alt.layer(*layers).properties(padding=PADDING, title=wrapped(title), height=height)
+    return alt.layer(*layers).properties(title=wrapped(title), height=height)
 
 
 def neuron_chart(activation, borrow, unit):
@@ -470,208 +468,8 @@ def neuron_chart(activation, borrow, unit):
     line = alt.Chart(table([{"step": s, "value": float(v), "series": names[0]}
                             for s, v in enumerate(activation)])).mark_line(point=True).encode(
         x, y, color=colour, tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")])
-    return alt.layer(borrows, line).properties(padding=PADDING, height=320,
+    return alt.layer(borrows, line).properties(height=320,
                                                title=wrapped(t("chart_neuron_title")))
-
-
-# The written subtraction with one RNN cell per column (the backprop page's picture): SVG, drawn
-# by the browser at the width it has (8 bits fit a phone; wider problems scroll sideways).
-VIRIDIS = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884",
-           "#44bf70", "#7ad151", "#bddf26", "#fde725"]  # SEQUENTIAL at 0, 0.1, ..., 1
-UP, DOWN = DIVERGING[2], DIVERGING[0]  # a weight's update: orange up, blue down
-COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 50, 30  # px of the picture's own grid
-SMALLEST = 0.82  # the picture shrinks to this scale at most, then scrolls (8 bits fit a phone)
-ROW = {"head": 14, "borrow": 36, "a": 62, "b": 88, "cell": 120, "line": 178, "net": 200,
-       "sure": 222, "true": 246, "bars": 314}  # y of each row (text baselines; cell: top)
-BAR = 40  # px of the tallest share bar
-FORWARD, QUESTION, BACKWARD, UPDATE = "forward", "question", "backward", "update"
-
-
-VIRIDIS_RGB = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in VIRIDIS])  # (11, 3)
-
-
-def viridis(values):
-    """The SEQUENTIAL colours of values in [0, 1] (linear between VIRIDIS's stops), as hex."""
-    stops = np.linspace(0, 1, len(VIRIDIS))
-    clipped = np.clip(np.asarray(values, dtype=float), 0, 1)
-    channels = np.stack([np.interp(clipped, stops, VIRIDIS_RGB[:, i]) for i in range(3)], -1)
-    return ["#%02x%02x%02x" % tuple(rgb) for rgb in np.rint(channels).astype(int)]
-
-
-def _text(x, y, content, size=12, anchor="middle", colour="#263238", weight="normal"):
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-            f'fill="{colour}" font-weight="{weight}">{html.escape(str(content))}</text>')
-
-
-def _arrow(x1, y1, x2, y2, width, colour):
-    """A line from (x1, y1) to (x2, y2) ending in a head that grows with its width."""
-    length = math.hypot(x2 - x1, y2 - y1) or 1.0
-    ux, uy = (x2 - x1) / length, (y2 - y1) / length
-    head = min(4 + 1.6 * width, 0.6 * length)
-    bx, by = x2 - ux * head, y2 - uy * head
-    side = head * 0.55
-    points = (f"{x2:.1f},{y2:.1f} {bx - uy * side:.1f},{by + ux * side:.1f} "
-              f"{bx + uy * side:.1f},{by - ux * side:.1f}")
-    return (f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{bx:.1f}" y2="{by:.1f}" stroke="{colour}" '
-            f'stroke-width="{width:.2f}"/><polygon points="{points}" fill="{colour}"/>')
-
-
-def _update_arrow(x1, y1, x2, y2, piece, largest):
-    """An arrow for one column's piece of a weight's update: thicker the bigger, orange and ↑
-    when it pushes the weight up, blue and ↓ when down (grey when next to nothing)."""
-    size = abs(piece) / largest if largest > 0 else 0.0
-    if size < 1e-3:
-        return _arrow(x1, y1, x2, y2, 1.0, NEUTRAL)
-    colour, mark, text = (UP, "↑", ORANGE_TEXT) if piece > 0 else (DOWN, "↓", BLUE_TEXT)
-    drawn = _arrow(x1, y1, x2, y2, 1 + 7 * size, colour)
-    if size >= 0.15:  # the sign in a mark, not in colour alone
-        drawn += _text((x1 + x2) / 2 + 9, (y1 + y2) / 2 + 4, mark, 13, colour=text,
-                       weight="bold")
-    return drawn
-
-
-def subtraction_picture(walk, phase, step, alt_text):
-    """The problem written as at school (a above b, lowest bit on the right, the answer below
-    the line), with the net's cell for each column between question and answer, in one frame of
-    the backprop page's walk: `phase` FORWARD (columns up to `step` done), QUESTION (all done),
-    BACKWARD (blame shown from the last column down to `step`) or UPDATE (each column's piece of
-    the three weights that move most). SVG markup on one line, `alt_text` for screen readers;
-    each column's numbers are in its tooltip and in data- attributes."""
-    blamed, steps = walk.blame, walk.steps
-    width = MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT
-    height = ROW["bars"] + 20 if phase in (BACKWARD, UPDATE) else ROW["true"] + 14
-
-    def x(t):  # centre of column t: the highest bit on the left
-        return MARGIN_LEFT + (steps - 1 - t) * COLUMN + COLUMN / 2
-
-    done = step if phase == FORWARD else steps - 1  # the last column computed
-    blame_from = step if phase == BACKWARD else (0 if phase == UPDATE else steps)
-    middle = ROW["cell"] + CELL / 2
-    # widths of blame arrows: one scale for the whole walk, so frames compare
-    largest_blame = max(float(blamed.own_size.max()), float(blamed.later_size.max()))
-    largest_piece = max(float(np.abs(moved.pieces).max()) for moved in walk.moved)
-    bars = walk.update_share if phase == UPDATE else blamed.share
-    tallest = float(bars.max()) or 1.0
-    parts = []
-    if phase in (FORWARD, BACKWARD):  # the current column, behind everything else
-        parts.append(f'<rect x="{x(step) - COLUMN / 2 + 2:.1f}" y="20" width="{COLUMN - 4}" '
-                     f'height="{ROW["true"] + 8 - 20}" rx="6" fill="#eaf2fb" stroke="{CURRENT}" '
-                     f'stroke-width="1.5"/>')
-    labels = [("head", t("axis_bit")), ("borrow", t("bs_row_borrow")), ("net", t("bs_row_net")),
-              ("sure", t("bs_row_sure")), ("true", t("bs_row_true")),
-              ("bars", t("bs_row_update" if phase == UPDATE else "bs_row_blame"))]
-    for row, label in labels:
-        if row == "bars" and phase in (FORWARD, QUESTION):
-            continue
-        parts.append(_text(MARGIN_LEFT - 5, ROW[row], label, 13, "end", MUTED))
-    parts.append(_text(MARGIN_LEFT - 5, ROW["a"], "a", 16, "end", MUTED))
-    parts.append(_text(MARGIN_LEFT - 5, ROW["b"], "− b", 16, "end", MUTED))
-    left, right = MARGIN_LEFT + 4, MARGIN_LEFT + steps * COLUMN - 4
-    parts.append(f'<line x1="{left}" y1="{ROW["line"]}" x2="{right}" y2="{ROW["line"]}" '
-                 f'stroke="#263238" stroke-width="1.5"/>')
-    # the state before the first column: h0 = 0.1 in every unit
-    start = MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT - 4
-    parts.append(_text(start - 10, middle - 12, "h₀", 13, colour=MUTED))
-    for t_ in range(steps):
-        parts.append(_column(walk, t_, x(t_), phase, done, blame_from, largest_blame,
-                             largest_piece, bars, tallest))
-    if phase == UPDATE:
-        moved = walk.moved[1]  # synapse_h's piece at step 0 rides on the arrow from h0
-        parts.append(_update_arrow(start, middle - 6, x(0) + CELL / 2 + 1, middle - 6,
-                                   moved.pieces[0], largest_piece))
-    else:
-        parts.append(_arrow(start, middle - 6, x(0) + CELL / 2 + 1, middle - 6, 2, NEUTRAL))
-    label = html.escape(alt_text, quote=True)
-    return (f'<div style="overflow-x:auto"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
-            f'aria-label="{label}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
-            f'data-phase="{phase}" data-step="{step}" style="width:100%;'
-            f'min-width:{round(width * SMALLEST)}px;max-width:{round(width * 1.45)}px;'
-            f'height:auto;display:block">{"".join(parts)}</svg></div>')
-
-
-def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece, bars, tallest):
-    """One column of the picture: its digits, its cell and the arrows into and out of it."""
-    shown, blamed = walk.shown, walk.blame
-    trace = shown.trace
-    top, middle, bottom = ROW["cell"], ROW["cell"] + CELL / 2, ROW["cell"] + CELL
-    computed, blamed_here = t_ <= done, t_ >= blame_from
-    out, truth = float(trace.output[t_]), int(trace.target[t_])
-    predicted = int(trace.prediction[t_])
-    right = predicted == truth
-    sure = out if predicted else 1 - out
-    data = {"step": t_, "a": int(trace.inputs[t_, 0]), "b": int(trace.inputs[t_, 1]),
-            "borrow-in": int(walk.borrow_in[t_]), "target": truth}
-    tip = [t("bs_tip_column", t=t_, a=data["a"], b=data["b"], borrow=data["borrow-in"],
-             target=truth)]
-    parts = [_text(cx, ROW["head"], t_, 13, colour=MUTED),
-             _text(cx, ROW["a"], data["a"], 19), _text(cx, ROW["b"], data["b"], 19),
-             _text(cx, ROW["true"], truth, 15, colour=MUTED)]
-    if computed:
-        data.update({"out": repr(out), "predicted": predicted})
-        tip.append(t("bs_tip_net", out=out, bit=predicted,
-                     mark=RIGHT_MARK if right else WRONG_MARK))
-        parts.append(_text(cx, ROW["borrow"], walk.borrow_in[t_], 13,
-                           colour=CURRENT if walk.borrow_in[t_] else MUTED,
-                           weight="bold" if walk.borrow_in[t_] else "normal"))
-        state = trace.hidden[t_ + 1]
-        side = math.ceil(math.sqrt(len(state)))
-        square = CELL / side
-        for k, colour in enumerate(viridis(state)):
-            parts.append(f'<rect x="{cx - CELL / 2 + (k % side) * square:.1f}" '
-                         f'y="{top + (k // side) * square:.1f}" width="{square:.1f}" '
-                         f'height="{square:.1f}" fill="{colour}"/>')
-        parts.append(f'<rect x="{cx - CELL / 2}" y="{top}" width="{CELL}" height="{CELL}" '
-                     f'fill="none" stroke="#455a64" rx="2"/>')
-        fill, colour = (RIGHT_LIGHT, RIGHT) if right else (WRONG_LIGHT, WRONG)
-        parts.append(f'<rect x="{cx - 19}" y="{ROW["net"] - 18}" width="38" height="24" rx="4" '
-                     f'fill="{fill}" stroke="{colour}"/>')
-        parts.append(_text(cx - 5, ROW["net"], predicted, 17, weight="bold"))
-        parts.append(_text(cx + 11, ROW["net"], RIGHT_MARK if right else WRONG_MARK, 13,
-                           colour=BLUE_TEXT if right else ORANGE_TEXT, weight="bold"))
-        parts.append(_text(cx, ROW["sure"], f"{math.floor(sure * 100)}%", 13, colour=MUTED))
-        if phase == UPDATE:
-            moved_0, moved_h, moved_1 = walk.moved
-            parts.append(_update_arrow(cx - 5, ROW["b"] + 8, cx - 5, top - 1,
-                                       moved_0.pieces[t_], largest_piece))
-            parts.append(_update_arrow(cx - 5, bottom + 1, cx - 5, ROW["net"] - 20,
-                                       moved_1.pieces[t_], largest_piece))
-            if t_ > 0:
-                parts.append(_update_arrow(cx + COLUMN - CELL / 2 - 1, middle - 6,
-                                           cx + CELL / 2 + 1, middle - 6, moved_h.pieces[t_],
-                                           largest_piece))
-        else:
-            parts.append(_arrow(cx - 5, ROW["b"] + 8, cx - 5, top - 1, 1.5, NEUTRAL))
-            parts.append(_arrow(cx - 5, bottom + 1, cx - 5, ROW["net"] - 20, 1.5, NEUTRAL))
-            if t_ > 0:
-                parts.append(_arrow(cx + COLUMN - CELL / 2 - 1, middle - 6, cx + CELL / 2 + 1,
-                                    middle - 6, 2, NEUTRAL))
-    else:
-        parts.append(f'<rect x="{cx - CELL / 2}" y="{top}" width="{CELL}" height="{CELL}" '
-                     f'fill="white" stroke="{NEUTRAL}" stroke-dasharray="3 2" rx="2"/>')
-        parts.append(_text(cx, ROW["net"], "?", 17, colour=MUTED))
-    if blamed_here and phase in (BACKWARD, UPDATE):
-        own, later = float(blamed.own_size[t_]), float(blamed.later_size[t_])
-        data.update({"blame": repr(float(blamed.size[t_])), "share": repr(float(blamed.share[t_])),
-                     "own": repr(own), "later": repr(later)})
-        tip.append(t("bs_tip_blame", share=float(blamed.share[t_]),
-                     own=float(blamed.own_part[t_])))
-        if phase == BACKWARD:
-            scale = largest_blame or 1.0
-            parts.append(_arrow(cx + 5, ROW["net"] - 20, cx + 5, bottom + 1,
-                                1 + 7 * own / scale, CURRENT))
-            if t_ < walk.steps - 1:
-                parts.append(_arrow(cx - COLUMN + CELL / 2 + 1, middle + 7, cx - CELL / 2 - 1,
-                                    middle + 7, 1 + 7 * later / scale, CURRENT))
-        share = float(bars[t_])
-        if phase == UPDATE:
-            data["update-share"] = repr(share)
-        bar = BAR * share / tallest
-        parts.append(f'<rect x="{cx - 12}" y="{ROW["bars"] - 14 - bar:.2f}" width="24" '
-                     f'height="{bar:.2f}" fill="{CURRENT if phase == BACKWARD else OTHER}"/>')
-        parts.append(_text(cx, ROW["bars"], f"{share:.0%}", 13))
-    attributes = " ".join(f'data-{name}="{value}"' for name, value in data.items())
-    title = html.escape(" ".join(tip))
-    return f'<g class="bs-column" {attributes}><title>{title}</title>{"".join(parts)}</g>'
 
 
 def reach_chart(series, title, subtitle, y_title):
@@ -696,7 +494,7 @@ def reach_chart(series, title, subtitle, y_title):
             domain=names, range=["square", "circle"][-len(names):])),
         tooltip=[alt.Tooltip("net:N", title=" "), alt.Tooltip("step:Q", title=t("axis_bit")),
                  alt.Tooltip("value:Q", title=y_title, format=".3g")],
-    ).properties(padding=PADDING, title=alt.TitleParams(title, subtitle=subtitle),
+    ).properties(title=alt.TitleParams(title, subtitle=subtitle),
                  height=420)  # Streamlit fits title, axes and legend in too
 
 
@@ -733,4 +531,4 @@ def time_lapse_chart(iterations, share, learned_at, title, subtitle):
                                            alt.value(BLUE_TEXT), alt.value(ORANGE_TEXT)))
     # Streamlit fits title, axes and legend into the height too
     return alt.layer(cells, halo, signs).properties(
-        padding=PADDING, title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)
+        title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)

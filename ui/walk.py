@@ -5,10 +5,10 @@ number to work out by hand. Every sentence is built from the numbers it states."
 import numpy as np
 import streamlit as st
 
-from ui import charts
-from ui.charts import BACKWARD, FORWARD, QUESTION, UPDATE
+from ui import picture
 from ui.i18n import Text, t
 from ui.keys import scoped
+from ui.picture import BACKWARD, FORWARD, QUESTION, UPDATE
 
 TICK = 1.2  # seconds from one frame of the walk to the next while it plays
 SURE = 0.9  # a bit written with at least this probability is written "sure"
@@ -96,13 +96,13 @@ def draw_frame(walked, key, order, index):
     shown = walked.shown
     where = t(f"bs_where_{phase}", n=index + 1, total=len(order), t=step)
     st.markdown(f"**{where}**")
-    picture, words = st.columns([3, 2])
+    drawing, words = st.columns([3, 2])
     alt_text = t("bs_picture_alt", a=shown.a, b=shown.b, where=where)
-    picture.markdown(charts.subtraction_picture(walked, phase, step, alt_text),
+    drawing.markdown(picture.subtraction_picture(walked, phase, step, alt_text),
                      unsafe_allow_html=True)
     legend = {FORWARD: "bs_legend_forward", QUESTION: "bs_legend_forward",
               BACKWARD: "bs_legend_backward", UPDATE: "bs_legend_update"}[phase]
-    picture.caption(t(legend))
+    drawing.caption(t(legend))
     with words:
         if phase == FORWARD:
             st.info(forward_sentence(walked, step), icon="➡️")

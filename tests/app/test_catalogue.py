@@ -36,7 +36,7 @@ def built_keys():
     from app_pages.train import STARTING_POINTS
     from compute.scheduler import REASONS as REFUSALS
     from rnn.weights import REASONS
-    from ui.charts import BACKWARD, FORWARD, QUESTION, UPDATE
+    from ui.picture import BACKWARD, FORWARD, QUESTION, UPDATE
     from ui.settings import CHOICES, NUMBERS
     bits = "01"
     return {

@@ -62,14 +62,14 @@ def test_every_chart_the_pages_send_is_valid_vega_lite(open_page):
         validate_jsonschema(broken, schema)
 
 
-def test_a_spec_is_what_altair_makes_without_its_default_view_size():
-    """charts.spec is Altair's own specification of the chart, less the default theme's view
-    size (Streamlit does not draw with it either), its data sets as Arrow holding the same
+def test_a_spec_is_what_altair_makes_under_the_apps_theme():
+    """charts.spec is Altair's own specification of the chart under the app's theme (the shared
+    padding, no view size: Streamlit sizes the charts), its data sets as Arrow holding the same
     rows."""
     chart = charts.accuracy_chart(np.arange(0, 1000, 100), np.linspace(0, 1, 10), 900)
     made = charts.spec(chart)
     altair = chart.to_dict()
-    altair.pop("config")
+    assert altair["padding"] == charts.PADDING and "config" not in altair
     rows = altair.pop("datasets")
     assert json.loads(made.text) == json.loads(json.dumps(altair))
     assert made.datasets.keys() == rows.keys()
