@@ -16,9 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 import streamlit as st
-from streamlit.logger import get_logger
 
-LOG = get_logger(__name__)
+from ui.streamlit_internals import logger, warm_up_emoji
+
+LOG = logger(__name__)
 
 PAGES = ("train", "calculator", "backprop", "insight")
 
@@ -45,7 +46,7 @@ def _warm_up():
         LOG.info("warm-up: pages imported at %.2f s", time.perf_counter() - started)
         # the page's emoji icons: Streamlit checks them against a pattern of every emoji, which
         # it compiles on first use (0.17 s here), in the first visitor's run otherwise
-        importlib.import_module("streamlit.string_util").is_emoji("➖")
+        warm_up_emoji()
         try:
             model = trained.result()
         except Exception:  # noqa: BLE001  (the server serves on without the head start)

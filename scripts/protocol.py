@@ -11,8 +11,8 @@ import time
 import urllib.request
 
 import websockets
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from ui.streamlit_internals import BackMsg, ForwardMsg
 
 TIMEOUT = 240  # s: the most one message of a run is waited for
 APP_ERROR = "This app has encountered an error"

@@ -12,10 +12,10 @@ import altair as alt
 import numpy as np
 import pandas as pd  # Altair builds a chart ~40x faster from a DataFrame than from dicts
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from compute.store import Store
 from ui.i18n import language, t
+from ui.streamlit_internals import arrow_bytes
 
 MAX_POINTS = 600  # buckets per error curve sent to the browser: about one per pixel of the
 # chart on a desktop (2,000 took the browser 0.2-0.4 s longer to draw on first load, same shape)
@@ -62,7 +62,7 @@ def spec(chart):
     if isinstance(chart, Spec):  # made already (laid_out)
         return chart
     vega_lite = chart.to_dict(validate=False)
-    datasets = {name: convert_anything_to_arrow_bytes(table(rows))
+    datasets = {name: arrow_bytes(table(rows))
                 for name, rows in vega_lite.pop("datasets", {}).items()}
     return Spec(json.dumps(vega_lite), datasets)
 
@@ -81,7 +81,7 @@ def laid_out(build, key, values):
     and the language. The layout is made once per process, key and language; the rows are sent
     as Arrow each time."""
     layout = _layout(build, key, language())
-    return Spec(layout.text, {**layout.datasets, ROWS: convert_anything_to_arrow_bytes(
+    return Spec(layout.text, {**layout.datasets, ROWS: arrow_bytes(
         table(values))})
 
 

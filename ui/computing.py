@@ -19,15 +19,14 @@ import os
 import threading
 
 import streamlit as st
-from streamlit.logger import get_logger
-from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
 
 from compute import jobs
 from compute.service import Overloaded, Refused, Service, TaskFailed, Visitor, WorkerLost
 from ui.i18n import t
+from ui.streamlit_internals import XSRF_COOKIE, logger, xsrf_token
 
 REDIS_SETTING, REDIS_SECRET = "RNN_REDIS_URL", "redis_url"  # environment, or st.secrets
-LOG = get_logger(__name__)
+LOG = logger(__name__)
 _made = []  # the process's one Service, once made
 _making = threading.Lock()
 
@@ -36,7 +35,7 @@ def service():
     """The process's compute service, made on first use."""
     with _making:
         if not _made:
-            get_logger("compute")  # the service's log lines in the server's log, written as
+            logger("compute")  # the service's log lines in the server's log, written as
             # Streamlit writes its own (compute's loggers propagate to this one)
             _made.append(Service(redis_url=redis_url()))
         return _made[0]
@@ -58,7 +57,7 @@ def redis_url():
 def visitor():
     """Who is asking: the browser (its XSRF cookie's token, hashed: kept only for equality, never
     shown), else the client address."""
-    token, _ = decode_xsrf_token_string(st.context.cookies.get("_streamlit_xsrf", ""))
+    token = xsrf_token(st.context.cookies.get(XSRF_COOKIE))
     address = st.context.ip_address or "local"
     if token:
         return Visitor("browser:" + hashlib.sha256(token).hexdigest()[:16], address)

@@ -4,6 +4,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from ui import streamlit_internals
 from ui.charts import KEPT
 from ui.computing import service
 
@@ -11,14 +12,9 @@ APP = str(Path(__file__).resolve().parents[2] / "playground.py")
 
 
 def switch_to(at, url_path):
-    """Open the page served at /`url_path` on the next run. AppTest.switch_page finds pages by
-    file, and ours are functions: this picks the page that st.navigation registered under that
-    URL path (AppTest keeps the registry of its last run)."""
-    hashes = [page_hash for page_hash, info in at._registered_pages.items()
-              if info.get("url_pathname") == url_path]
-    assert hashes, f"no page at /{url_path}"
-    at._page_hash = hashes[0]
-    return at
+    """Open the page served at /`url_path` on the next run (AppTest.switch_page finds pages by
+    file, and ours are functions: ui.streamlit_internals.open_page)."""
+    return streamlit_internals.open_page(at, url_path)
 
 
 def draw_page(name, model):

@@ -1,5 +1,6 @@
 """ui/computing.py: where the pages meet the compute service."""
 from ui import computing
+from ui.streamlit_internals import secrets_files
 
 
 def test_the_redis_setting_comes_from_the_environment(monkeypatch):
@@ -13,34 +14,18 @@ def test_the_redis_setting_comes_from_the_environment(monkeypatch):
 def test_the_redis_setting_can_be_a_secret(monkeypatch, tmp_path):
     """Without RNN_REDIS_URL, `redis_url` in the secrets file (Community Cloud's secrets) is the
     setting."""
-    import streamlit as st
-    from streamlit import config
     monkeypatch.delenv(computing.REDIS_SETTING, raising=False)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('redis_url = "redis://127.0.0.1:6399/0"\n')
-    files = config.get_option("secrets.files")
-    config.set_option("secrets.files", [str(secrets)])
-    st.secrets._reset()
-    try:
+    with secrets_files([secrets]):
         assert computing.redis_url() == "redis://127.0.0.1:6399/0"
-    finally:
-        config.set_option("secrets.files", files)
-        st.secrets._reset()
     assert computing.redis_url() is None
 
 
 def test_a_secrets_file_that_cannot_be_read_means_no_shared_store(monkeypatch, tmp_path):
     """A secrets file that is not TOML: no shared store, no exception (the pages go on)."""
-    import streamlit as st
-    from streamlit import config
     monkeypatch.delenv(computing.REDIS_SETTING, raising=False)
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('redis_url = "unclosed\n')
-    files = config.get_option("secrets.files")
-    config.set_option("secrets.files", [str(secrets)])
-    st.secrets._reset()
-    try:
+    with secrets_files([secrets]):
         assert computing.redis_url() is None
-    finally:
-        config.set_option("secrets.files", files)
-        st.secrets._reset()

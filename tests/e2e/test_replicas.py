@@ -73,8 +73,7 @@ async def visit(url, query):
     """Open the training page of the configuration in `query` in a new session; return what it
     drew when its script run ended: {"metrics": {label: value}, "alerts": [text],
     "exceptions": [text]}."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from ui.streamlit_internals import BackMsg, ForwardMsg
     drawn = {"metrics": {}, "alerts": [], "exceptions": []}
     async with connect(url) as socket:
         message = BackMsg()
