@@ -24,7 +24,7 @@ from compute.tasks import compute, hello, name_of
 
 NICE = 5  # added to the worker's niceness: the server's own work goes first on a busy machine
 HELLO = name_of(hello)  # the first request: the pool asks whether the worker has started
-MAX_RSS_MIB = float(os.environ.get("RNN_WORKER_MAX_MIB", 400))  # a worker whose peak memory
+MAX_RSS_MIB = float(os.environ.get("RNN_WORKER_MAX_MIB", 150))  # a worker whose peak memory
 # passes this many MiB retires after its answer (the setting is for tests and small hosts)
 
 
