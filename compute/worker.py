@@ -29,7 +29,17 @@ MAX_RSS_MIB = float(os.environ.get("RNN_WORKER_MAX_MIB", 150))  # a worker whose
 
 
 def peak_mib():
-    """The process's peak resident memory, MiB (Linux counts ru_maxrss in KiB)."""
+    """This process's own peak resident memory, MiB: Linux's VmHWM, the high-water mark of this
+    program's memory. Not getrusage's ru_maxrss: Linux carries that across exec, so a worker
+    started by a server of 300 MiB would read 300 from its first answer and retire after every
+    one. Elsewhere (no /proc) ru_maxrss is the only figure there is (macOS counts it in bytes)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 2**10  # in kB
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 

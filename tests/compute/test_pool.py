@@ -386,6 +386,26 @@ def test_a_worker_retires_once_its_memory_passed_its_bound(fresh, monkeypatch):
     assert service.pool.lost_workers == 0
 
 
+def test_a_worker_started_by_a_big_server_does_not_retire(monkeypatch):
+    """The bound counts the worker's own memory, not its starter's: a server holding more than the
+    bound (here 64 MiB of touched memory against a bound of 40) starts a worker that answers many
+    requests and stays (Linux's ru_maxrss, carried across exec, would have it retire at once)."""
+    monkeypatch.setenv("RNN_WORKER_MAX_MIB", "40")
+    ballast = np.ones(64 * 2**20 // 8)  # touched: resident in this process
+    worker = pool.WorkerProcess()
+    try:
+        hello = tasks.name_of(tasks.hello)
+        assert worker.call(hello, (), pool.START_SECONDS)[0] == worker.pid
+        params = init_params(2, np.random.RandomState(0))
+        for _ in range(3):
+            _, _, retiring = worker.call(tasks.name_of(evaluate.accuracy_of), (params, 4),
+                                         CALL_SECONDS)
+            assert not retiring
+    finally:
+        worker.stop()
+    assert ballast.sum() == ballast.size
+
+
 def test_the_worker_process_does_not_load_streamlit():
     """What a worker imports (compute.worker, compute.tasks, rnn, NumPy) leaves Streamlit out."""
     done = subprocess.run([sys.executable, "-c", "import sys, compute.worker; "
