@@ -30,7 +30,7 @@ timeout and the run stops by itself.
 
 With `--servers N` it serves N replicas and sends session i to replica i mod N (each replica's
 first visitor loads the default model); with `--redis` as well they share their trained models
-through a redis-server started on loopback (RNN_REDIS_URL, see ui/redis_store.py), and the report
+through a redis-server started on loopback (RNN_REDIS_URL, see compute/shared.py), and the report
 says, from each replica's log, how many models it trained and how many it read from Redis.
 
 With `--class` (`--sessions`, default 60 here, still sets the count) it models a teacher who
@@ -673,7 +673,8 @@ def print_log(log, warmed):
     errors = [line for line in lines if any(word in line for word in (
         "Traceback", " ERROR ", "Exception", "Error:", "error:"))]
     print(f"server log: {sum(' training TrainConfig(' in line for line in lines)} trainings "
-          f"(the warm-up's included: {'warmed up in ' + warmed if warmed else 'none'}), "
+          f"begun (the warm-up's included: {'warmed up in ' + warmed if warmed else 'none'}; "
+          f"a job refused logs one too), "
           f"{len(trained)} "
           f"'trained in' lines (p50 {statistics.median(trained) if trained else 0:.2f} s, max "
           f"{max(trained, default=0):.2f} s of training), "
@@ -923,11 +924,11 @@ def measure_cookieless():
     return status
 
 
-def freeze_configs(first_seed, count=FREEZE_VISITORS, hidden=FREEZE_HIDDEN,
-                   seconds=FREEZE_TRAINING):
-    """`count` configurations of 8 bits and `hidden` units, seeds from `first_seed`, whose
-    training rnn.cost puts evenly from seconds[0] to seconds[1]: the iterations (a multiple of
-    ITERATION_STEP) nearest each."""
+def freeze_configs(first_seed, count=None, hidden=FREEZE_HIDDEN, seconds=FREEZE_TRAINING):
+    """`count` (None: FREEZE_VISITORS) configurations of 8 bits and `hidden` units, seeds from
+    `first_seed`, whose training rnn.cost puts evenly from seconds[0] to seconds[1]: the
+    iterations (a multiple of ITERATION_STEP) nearest each."""
+    count = FREEZE_VISITORS if count is None else count
     per_step = cost.training_seconds(TrainConfig(bits=8, hidden=hidden,
                                                  iterations=ITERATION_STEP))
     configs = []

@@ -127,3 +127,9 @@ def test_trained_counts_the_configurations_the_log_says_were_trained():
            f"2026-12-05 07:00:33.000 training {two!r}\n")
     assert loadtest.trained(log, [one, two]) == 1
     assert loadtest.trained("", [one]) == 0
+
+
+def test_freeze_configs_follow_the_visitor_count(monkeypatch):
+    assert len(loadtest.freeze_configs(300, count=3)) == 3
+    monkeypatch.setattr(loadtest, "FREEZE_VISITORS", 4)  # read at the call, not at import
+    assert [c.seed for c in loadtest.freeze_configs(300)] == [300, 301, 302, 303]
