@@ -5,7 +5,8 @@ starts, a thread starts the compute service (ui.computing: its worker processes 
 and has it train and score the sidebar's default net (the book's settings) while the thread
 loads the pages' modules; then it makes the start page's charts of that net in both languages and
 has the pool compute what the insight and backprop pages analyse of it, so that the first
-visitors of the day, who open the shared link at the book's settings, wait for none of it. A
+visitors of the day, who open the shared link at the book's settings, wait for none of it; and it
+measures this machine's speed (rnn.cost.calibrate), to which the job limits are scaled. A
 visitor who comes sooner waits for that training as for another session's. (`streamlit run
 playground.py` serves the same pages without the warm-up.)
 """
@@ -53,9 +54,14 @@ def _warm_up():
             LOG.exception("warm-up: training the default net failed")
             return
     from app_pages import backprop, insight, train
+    from rnn import cost
     from ui import charts
     from ui.i18n import LANGUAGES, speaking
     LOG.info("warm-up: default net ready at %.2f s", time.perf_counter() - started)
+    # the job limits in seconds of this machine: its speed against rnn.cost's constants, measured
+    # while the workers are idle (the default net is trained, the analyses not yet asked for)
+    LOG.info("this machine takes %.3fx the time of %s (rnn.cost); job limits scaled to it",
+             cost.calibrate(), cost.CALIBRATED_ON)
     try:
         charts.warm_up()
         for language in LANGUAGES:  # the start page's charts, in either language

@@ -15,11 +15,16 @@ and a part that grows with the square of the hidden units (the matrix work):
 
 The constants are measured by `python -m rnn.bench --calibrate` (least squares over a grid of
 sizes) on the machine named in CALIBRATED_ON; `python -m rnn.bench --cost` prints predicted
-against measured seconds for whole jobs. On another machine the figures scale with its speed.
+against measured seconds for whole jobs. Every estimate is multiplied by `speed`, this machine's
+seconds per second of that one: 1.0 until `calibrate()` measures it (the server does, as it
+starts, so that "6 s" is six seconds of the machine the app runs on).
 """
+import time
+
+from .config import TrainConfig
 from .evaluate import EXHAUSTIVE_BITS, RANDOM_PAIRS, SCREEN_PAIRS
 from .sweep import CHECKPOINTS
-from .training import MAX_SNAPSHOTS
+from .training import MAX_SNAPSHOTS, train
 
 CALIBRATED_ON = "2 cores, x86_64, OpenBLAS SkylakeX kernel, NumPy 2.4, Python 3.11 (2026-11-27)"
 # python -m rnn.bench --cost there: predicted against measured whole jobs within 0.8x to 1.3x
@@ -29,11 +34,34 @@ SCORE, STATE, STATE_CELL = 8.50e-05, 3.12e-08, 6.03e-11  # scoring many pairs
 FORWARD_STEP, FORWARD_CELL = 8.32e-06, 1.03e-10  # rnn.model.forward, per step / step x H^2
 CURVE_SCORES = 28  # scores of a run's curve beyond its screens: 26 snapshots, refinements, final
 
+speed = 1.0  # this machine's seconds per second of CALIBRATED_ON; calibrate() measures it
+REFERENCE = TrainConfig(iterations=2_000)  # calibrate()'s measure: the book's net, 2,000 iterations
+SPEED_BOUNDS = (0.5, 4.0)  # a measurement outside is clipped (a start-up on a busy machine)
 
-def training_seconds(config):
-    """Training `config` on the fast path."""
+
+def calibrate(repeats=3):
+    """Measure this machine: train REFERENCE on the fast path `repeats` times and set `speed` to
+    the fastest time over the constants' estimate, within SPEED_BOUNDS (about 0.2 s here).
+    Returns the new speed."""
+    global speed
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        train(REFERENCE, report_every=REFERENCE.iterations)
+        best = min(best, time.perf_counter() - started)
+    speed = min(max(best / unscaled_training(REFERENCE), SPEED_BOUNDS[0]), SPEED_BOUNDS[1])
+    return speed
+
+
+def unscaled_training(config):
+    """Training `config` on the fast path, in seconds of CALIBRATED_ON."""
     steps = config.bits * (STEP + config.hidden**2 * CELL)
     return config.iterations * (ITERATION + steps)
+
+
+def training_seconds(config):
+    """Training `config` on the fast path, here."""
+    return speed * unscaled_training(config)
 
 
 def state_steps(bits):
@@ -46,7 +74,7 @@ def state_steps(bits):
 def score_seconds(hidden, bits, steps=None):
     """One `score_width` (or, with `steps`, a run over that many states x steps)."""
     steps = state_steps(bits) if steps is None else steps
-    return SCORE + steps * (STATE + hidden**2 * STATE_CELL)
+    return speed * (SCORE + steps * (STATE + hidden**2 * STATE_CELL))
 
 
 def curve_seconds(config):
@@ -74,7 +102,7 @@ def sweep_seconds(configs):
             total += training_seconds(config)
         else:
             steps = config.bits * (BATCH_STEP + len(group) * hidden**2 * BATCH_CELL)
-            total += config.iterations * (BATCH_ITERATION + steps)
+            total += speed * config.iterations * (BATCH_ITERATION + steps)
         screen = score_seconds(hidden, config.bits, SCREEN_PAIRS * config.bits)
         total += len(group) * ((CHECKPOINTS + 1) * screen + 2 * score_seconds(hidden, config.bits))
     return total
@@ -82,7 +110,7 @@ def sweep_seconds(configs):
 
 def forward_seconds(hidden, bits):
     """One readable forward pass (`model.forward`) of one problem."""
-    return bits * (FORWARD_STEP + hidden**2 * FORWARD_CELL)
+    return speed * bits * (FORWARD_STEP + hidden**2 * FORWARD_CELL)
 
 
 def gradient_check_seconds(hidden, bits, weights):

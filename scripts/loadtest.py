@@ -104,6 +104,7 @@ import collections
 import functools
 import os
 import random
+import re
 import signal
 import statistics
 import sys
@@ -492,16 +493,34 @@ def load_average():
 
 def wait_for_warm_up(log, timeout=WARM_UP_TIMEOUT):
     """The server's "warmed up" log line (streamlit_app.py trains the default net as it starts),
-    or None after `timeout` s or a "warm-up failed" line."""
+    or None after `timeout` s or a "warm-up failed" line. The server's measured speed, from its
+    log, becomes this process's (`server_speed`), so that the largest run is the server's."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for line in Path(log).read_text(encoding="utf-8", errors="replace").splitlines():
+        text = Path(log).read_text(encoding="utf-8", errors="replace")
+        for line in text.splitlines():
             if " warmed up in " in line:
+                server_speed(text)
                 return line.split(" warmed up in ", 1)[1].split(":")[0]
             if "warm-up failed" in line:
                 return None
         time.sleep(0.2)
     return None
+
+
+SPEED_LINE = re.compile(r" this machine takes (\d+\.\d+)x the time of ")
+
+
+def server_speed(log_text):
+    """Set rnn.cost's speed here to the one the server measured as it started (its log line, read
+    up: the server logs three decimals and a run at the limit must stay within it); the largest
+    run is then the server's. Returns it, or None (and leaves it) if the log has no such line."""
+    found = SPEED_LINE.search(log_text)
+    if found is None:
+        return None
+    cost.speed = float(found.group(1)) + 0.0005
+    largest_iterations.cache_clear()
+    return cost.speed
 
 
 def spread(values, unit="s"):
@@ -726,7 +745,8 @@ def largest_run(seed):
 def describe_largest():
     config = largest_run(0)
     return (f"hidden {config.hidden}, bits {config.bits}, {config.iterations:,} iterations: "
-            f"rnn.cost {cost.job_seconds(config):.2f} s of the app's {JOB_LIMIT:g} s limit")
+            f"rnn.cost {cost.job_seconds(config):.2f} s of the app's {JOB_LIMIT:g} s limit at the "
+            f"server's measured speed, {cost.speed:.3f}x rnn.cost's constants")
 
 
 def query_of(config):
@@ -864,7 +884,7 @@ def measure_cookieless():
     """--cookieless: the ordinary visitor alone, then beside HOSTILE_SESSIONS cookieless sessions
     each asking for the largest run, PAIRS times; 0 when it drew its results every time."""
     print(f"== cookieless: {HOSTILE_SESSIONS} sessions without a cookie, each opening the "
-          f"training page with the largest allowed run ({describe_largest()}), each its own "
+          f"training page with the largest allowed run (below), each its own "
           f"seed; {HEAD_START:g} s later an ordinary visitor with a browser cookie opens it with "
           f"?iterations={ORDINARY_ITERATIONS}&seed=<its own>; timed from its request to its "
           f"\"{RESULTS}\" drawn; alone, then beside them, {PAIRS} times")
@@ -879,6 +899,7 @@ def measure_cookieless():
         warmed = wait_for_warm_up(log)
         if warmed is None:
             print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s")
+        print(f"  the largest allowed run: {describe_largest()}")
         share = MachineShare(watch)
         for pair in range(PAIRS):
             hostile_seeds, alone_seed, beside_seed = cookieless_seeds(pair)
@@ -1106,7 +1127,7 @@ def memory_table(server, each):
 def measure_memory(runs):
     """--memory: `runs` largest runs one after another, each a new browser, the server and each
     worker sampled every 0.5 s; 0 when every run drew its results."""
-    print(f"== memory: {runs} of the largest allowed runs one after another ({describe_largest()}; "
+    print(f"== memory: {runs} of the largest allowed runs one after another (below; "
           f"seeds {MEMORY_SEED}-{MEMORY_SEED + runs - 1}), each a new session with its own "
           f"browser cookie that waits for its \"{RESULTS}\"; the server's and each worker's RSS "
           f"sampled every 0.5 s (psutil)")
@@ -1118,6 +1139,7 @@ def measure_memory(runs):
         warmed = wait_for_warm_up(log)
         if warmed is None:
             print(f"  no 'warmed up' line in the server log after {WARM_UP_TIMEOUT} s")
+        print(f"  the largest allowed run: {describe_largest()}")
         ready = len(watch.memory)
         share = MachineShare(watch)
         started = time.perf_counter()

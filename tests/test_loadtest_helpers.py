@@ -133,3 +133,20 @@ def test_freeze_configs_follow_the_visitor_count(monkeypatch):
     assert len(loadtest.freeze_configs(300, count=3)) == 3
     monkeypatch.setattr(loadtest, "FREEZE_VISITORS", 4)  # read at the call, not at import
     assert [c.seed for c in loadtest.freeze_configs(300)] == [300, 301, 302, 303]
+
+
+def test_the_largest_run_follows_the_servers_measured_speed(monkeypatch):
+    """The server's log line of its speed becomes the load test's (read up by half the last
+    logged decimal), and the largest run is then within the limit at that speed; no line: the
+    speed is left as it was."""
+    monkeypatch.setattr(loadtest.cost, "speed", 1.0)
+    loadtest.largest_iterations.cache_clear()
+    at_one = loadtest.largest_iterations()
+    log = ("2026-12-05 09:00:00.000 this machine takes 1.250x the time of 2 cores (rnn.cost); "
+           "job limits scaled to it\n")
+    assert loadtest.server_speed("nothing of the kind\n") is None and loadtest.cost.speed == 1.0
+    assert loadtest.server_speed(log) == pytest.approx(1.2505)
+    slower = loadtest.largest_iterations()
+    assert slower < at_one
+    assert cost.job_seconds(loadtest.largest_run(0)) <= JOB_SECONDS
+    loadtest.largest_iterations.cache_clear()

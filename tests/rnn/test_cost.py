@@ -1,6 +1,7 @@
 """The cost model's forms and promises (its constants are one machine's measurements, which
 `python -m rnn.bench --cost` holds against measured jobs; these tests check what holds anywhere)."""
 import dataclasses
+from types import SimpleNamespace
 
 import pytest
 
@@ -51,3 +52,32 @@ def test_a_sweep_of_one_size_is_one_batch_and_of_many_sizes_one_run_each():
     assert cost.sweep_seconds(seeds) < 32 * cost.job_seconds(seeds[0])
     alone = cost.sweep_seconds([TrainConfig(hidden=5)])
     assert alone >= cost.training_seconds(TrainConfig(hidden=5))
+
+
+def test_calibrate_measures_this_machine(monkeypatch):
+    """calibrate() sets `speed` to the reference training's time here over its estimate, within
+    SPEED_BOUNDS, and every estimate scales with it: a machine twice as slow gets limits in its
+    own seconds (a job of 4 s at speed 1 is 8 s at speed 2)."""
+    monkeypatch.setattr(cost, "speed", 1.0)
+    config = TrainConfig(hidden=32, iterations=20_000)
+    at_one = (cost.training_seconds(config), cost.job_seconds(config),
+              cost.sweep_seconds([TrainConfig(seed=s) for s in range(4)]),
+              cost.gradient_check_seconds(16, 8, 100))
+    weights = cost.weights_within(1.0, 16, 8)
+    measured = cost.calibrate(repeats=1)
+    assert cost.SPEED_BOUNDS[0] <= measured == cost.speed <= cost.SPEED_BOUNDS[1]
+    monkeypatch.setattr(cost, "speed", 2.0)
+    at_two = (cost.training_seconds(config), cost.job_seconds(config),
+              cost.sweep_seconds([TrainConfig(seed=s) for s in range(4)]),
+              cost.gradient_check_seconds(16, 8, 100))
+    assert at_two == pytest.approx(tuple(2 * x for x in at_one))
+    assert cost.weights_within(1.0, 16, 8) in (weights // 2, weights // 2 + 1)
+
+
+def test_calibrate_clips_a_wild_measurement(monkeypatch):
+    """A start-up on a machine so busy that the reference took 100 times its estimate sets the
+    upper bound, not 100."""
+    monkeypatch.setattr(cost, "speed", 1.0)
+    ticks = iter([0.0, 100 * cost.unscaled_training(cost.REFERENCE)])
+    monkeypatch.setattr(cost, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    assert cost.calibrate(repeats=1) == cost.SPEED_BOUNDS[1]
