@@ -4,7 +4,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from rnn import TrainConfig
+from rnn import TrainConfig, train
+from rnn.evaluate import score_width
 from ui.advice import advise, allowed, error_trend
 
 
@@ -59,12 +60,14 @@ def test_suggestions_are_settings_the_sliders_allow():
 
 
 def test_the_page_offers_the_advice_and_its_button_applies_it(app):
-    """hidden 2 never learns here: the page says what to try with its numbers, and its button
-    sets the sidebar (which trains again)."""
+    """hidden 2 does not learn at the book's other settings (trained and scored here, by rnn
+    alone: training is deterministic): the page says what to try with its numbers, and its
+    button sets the sidebar (which trains again)."""
+    config = TrainConfig(hidden=2)
+    assert score_width(train(config).params, config.bits).accuracy < 1
     at = app({"hidden": "2"}).run()
     text = " ".join(m.value for m in at.markdown)
-    if "What probably happened" not in text:
-        pytest.skip("hidden 2 learned on this machine")
+    assert "What probably happened" in text
     button = next(b for b in at.button if b.key == "advice_0")
     assert button.label.startswith("Try ")
     button.click().run()

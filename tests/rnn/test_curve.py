@@ -3,7 +3,7 @@ import pytest
 
 from rnn import TrainConfig, train
 from rnn.curve import CURVE_POINTS, accuracy_curve
-from rnn.evaluate import score_width
+from rnn.evaluate import EXHAUSTIVE_BITS, score_width, scoring_pairs
 
 
 @pytest.fixture(scope="module", params=[
@@ -44,12 +44,33 @@ def test_the_scored_snapshots(scored):
     assert all(result.snapshot_iterations[i] <= limit for i in set(indices) - spread)
 
 
+def right_answers(params, bits):
+    """How many of the pairs a >= b that the app scores at `bits` bits (every pair up to 8 bits,
+    else rnn.evaluate's sample of random pairs) the net answers with every bit right, counted here
+    from the book's equations in NumPy (h_0 = 0.1, no biases, an output above 0.5 is a 1) against
+    integer subtraction, without rnn.evaluate's scoring."""
+    if bits <= EXHAUSTIVE_BITS:
+        a, b = np.tril_indices(2**bits)  # every row a with every column b <= a
+    else:
+        a_bits, b_bits = scoring_pairs(bits)  # (N, bits), least significant first
+        a, b = ((x.astype(np.int64) << np.arange(bits)).sum(axis=1) for x in (a_bits, b_bits))
+    h = np.full((len(a), params.synapse_h.shape[0]), 0.1)
+    right = np.ones(len(a), dtype=bool)
+    for t in range(bits):
+        x = np.stack([(a >> t) & 1, (b >> t) & 1], axis=1).astype(float)
+        h = 1 / (1 + np.exp(-(x @ params.synapse_0 + h @ params.synapse_h)))
+        out = 1 / (1 + np.exp(-(h @ params.synapse_1)[:, 0]))
+        right &= (out > 0.5) == (((a - b) >> t) & 1).astype(bool)
+    return int(right.sum()), len(a)
+
+
 def test_final_is_the_score_of_the_final_weights(scored):
-    """final is score_width of result.params, the last snapshot of a finished run."""
+    """final counts the problems the final weights (the last snapshot of a finished run) get
+    right on every pair of the width, as the book's equations give them."""
     result, curve, every = scored
-    assert curve.final.accuracy == every[-1] == score_width(result.params,
-                                                              result.config.bits).accuracy
-    assert curve.final.pairs == score_width(result.params, result.config.bits).pairs
+    correct, pairs = right_answers(result.params, result.config.bits)
+    assert (curve.final.correct, curve.final.pairs) == (correct, pairs)
+    assert curve.final.accuracy == every[-1] == correct / pairs
 
 
 def test_a_short_run_is_scored_at_every_snapshot():
