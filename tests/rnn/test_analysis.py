@@ -18,6 +18,7 @@ from rnn.analysis import (
 from rnn.bits import from_bits, subtract_bits, to_bits
 from rnn.evaluate import predict_bits, random_operands, scoring_pairs
 from rnn.sweep import run_sweep
+from tests.platform import bit_exact_blas
 
 from .handmade import FIRST, GE_0, GE_1, GE_MINUS_1, ONE, ZERO, circuit, huge, subtractor
 
@@ -172,6 +173,7 @@ def first_perfect_alone(config, every):
     return None
 
 
+@bit_exact_blas
 def test_sweep_first_perfect_is_each_lone_runs():
     """For each model of a sweep (sizes and rates mixed), 'first at 100 %' is the first
     checkpoint at which its lone run scores 100 % pair by pair, and its final accuracy that of

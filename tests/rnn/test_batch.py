@@ -6,6 +6,7 @@ import pytest
 from rnn import TrainConfig, Training, init_params, train
 from rnn.batch import BatchKernel, BatchTraining, train_batch
 from rnn.model import WEIGHT_NAMES
+from tests.platform import bit_exact_blas
 
 
 def assert_same_weights(first, second):
@@ -21,12 +22,14 @@ def assert_each_is_its_lone_run(configs, result):
         np.testing.assert_array_equal(result.errors[m], alone.errors)
 
 
+@bit_exact_blas
 def test_each_seed_gets_exactly_its_own_weights():
     """32 seeds side by side (one group): every model ends with the weights it gets alone."""
     configs = [TrainConfig(seed=s, iterations=1500) for s in range(32)]
     assert_each_is_its_lone_run(configs, train_batch(configs))
 
 
+@bit_exact_blas
 def test_a_mixed_batch_is_exact_after_10000_iterations():
     """Hidden sizes 1 to 17 (tiny ones, odd ones, ones alone in their group), learning rates
     (even chaotic ones) and samplings in one batch, for 10,000 iterations, long enough for any
@@ -41,6 +44,7 @@ def test_a_mixed_batch_is_exact_after_10000_iterations():
     assert_each_is_its_lone_run(configs, train_batch(configs))
 
 
+@bit_exact_blas
 @pytest.mark.parametrize("hidden", [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 17, 24, 32])
 def test_every_hidden_size_side_by_side(hidden):
     """At every hidden size, three seeds side by side get their lone runs' weights."""
@@ -48,6 +52,7 @@ def test_every_hidden_size_side_by_side(hidden):
     assert_each_is_its_lone_run(configs, train_batch(configs))
 
 
+@bit_exact_blas
 def test_checkpoints_are_the_lone_runs_snapshots():
     """Checkpoints at every multiple of the interval; each is the lone run's snapshot there."""
     configs = [TrainConfig(seed=s, hidden=h, iterations=1000)
