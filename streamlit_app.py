@@ -66,7 +66,7 @@ def _warm_up():
         charts.warm_up()
         for language in LANGUAGES:  # the start page's charts, in either language
             with speaking(language):
-                train.kept_charts(model)
+                train.stored_charts(model)
     except Exception:  # noqa: BLE001  (only a smaller head start)
         LOG.exception("warm-up of the charts failed")
     try:  # what the other pages compute for the default net, before a class asks at once

@@ -109,7 +109,7 @@ def draw_reach(model):
     text = joined(t("bs_reach_alt", net=name, last=width - 1, left=reach[0] / reach[-1])
                   if reach[-1] > 0 else t("bs_reach_alt_none", net=name, last=width - 1)
                   for name, reach in reaches)
-    charts.show(charts.kept(model, f"reach_{width}", lambda: charts.reach_chart(
+    charts.show(charts.stored_chart(model, f"reach_{width}", lambda: charts.reach_chart(
         reaches, t("bs_reach_title", last=width - 1), t("bs_reach_subtitle", a=top),
         t("bs_axis_reach"))), text)
     if len(nets) == 1:
@@ -195,7 +195,7 @@ def draw_time_lapse(model, walked):
     lapse = computing.derived(model, ("lapse", a, b), *lapse_work(model, a, b))
     if lapse is None:
         return
-    made = charts.kept(model, ("lapse", a, b), lambda: charts.time_lapse_chart(
+    made = charts.stored_chart(model, ("lapse", a, b), lambda: charts.time_lapse_chart(
         lapse.iterations, lapse.share, lapse.learned_at, t("bs_lapse_title"),
         t("bs_lapse_subtitle", a=a, b=b)))
     charts.show(made, lapse_sentence(lapse, walked.borrow_in))

@@ -63,7 +63,7 @@ def draw_map(model):
             return
         pairs = 2 ** (bits - 1) * (2**bits + 1)
         with left:
-            charts.show(charts.kept(model, "map", lambda: charts.correctness_map_chart(
+            charts.show(charts.stored_chart(model, "map", lambda: charts.correctness_map_chart(
                 found.exact, bits)),
                         t("chart_map_text", pairs=pairs, wrong=found.wrong_pairs))
         with right:
@@ -83,13 +83,13 @@ def draw_map(model):
             return
         wrong = int((~found.right).sum())
         with left:
-            charts.show(charts.kept(model, "sampled_map", lambda: charts.sampled_map_chart(
+            charts.show(charts.stored_chart(model, "sampled_map", lambda: charts.sampled_map_chart(
                 found.a, found.b, found.right, bits)),
                         t("chart_sample_map_text", count=len(found.right), wrong=wrong))
         right.metric(t("in_wrong_sample"), f"{wrong:,} / {len(found.right):,}")
     worst = int(np.argmin(found.per_bit))
     with right:
-        charts.show(charts.kept(model, "per_bit", lambda: charts.bars(
+        charts.show(charts.stored_chart(model, "per_bit", lambda: charts.bars(
             list(range(bits)), found.per_bit, t("in_per_bit_title"), t("axis_bit"),
             t("axis_accuracy"), percent=True, domain=(0, 1))),
                     t("chart_per_bit_text", bit=worst, share=float(found.per_bit[worst])))
@@ -103,7 +103,7 @@ def draw_lengths(model):
         return
     ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
             "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
-    charts.show(charts.kept(model, "lengths", lambda: charts.bars(
+    charts.show(charts.stored_chart(model, "lengths", lambda: charts.bars(
         [f"{w}" for w in LENGTH_WIDTHS], [lengths[w] for w in LENGTH_WIDTHS],
         t("in_length_title", bits=bits), t("in_width"), t("axis_accuracy"), percent=True,
         domain=(0, 1), text=[f"{lengths[w]:.0%}" for w in LENGTH_WIDTHS])),
@@ -137,7 +137,7 @@ def draw_neuron(model):
     left, right = st.columns(2)
     r = float(correlation[best])
     with left:
-        charts.show(charts.kept(model, "correlation", lambda: charts.bars(
+        charts.show(charts.stored_chart(model, "correlation", lambda: charts.bars(
             list(range(config.hidden)), correlation, t("in_correlation_title"), t("axis_unit"),
             t("in_correlation"), highlight=best, domain=(-1, 1))),
                     t("chart_correlation_text", count=config.hidden, unit=best, r=r))
@@ -159,7 +159,7 @@ def draw_neuron(model):
         return
     full = model.curve.final.accuracy
     weakest = int(ablated.argmin())
-    charts.show(charts.kept(model, "ablation", lambda: charts.bars(
+    charts.show(charts.stored_chart(model, "ablation", lambda: charts.bars(
         list(range(config.hidden)), ablated, t("in_ablation_title"), t("axis_unit"),
         t("axis_accuracy"), highlight=weakest, percent=True, domain=(0, 1), baseline=full)),
                 t("in_ablation_text", unit=weakest, accuracy=ablated.min(), full=full)

@@ -47,7 +47,7 @@ def render(model):
     with left:
         errors = result.errors
         tenth = max(1, len(errors) // 10)
-        charts.show(kept_charts(model)[0], t(
+        charts.show(stored_charts(model)[0], t(
             "chart_error_text", iterations=len(errors), first=float(errors[:tenth].mean())
             if len(errors) else 0.0, last=float(errors[-tenth:].mean()) if len(errors) else 0.0))
     with right:
@@ -56,9 +56,9 @@ def render(model):
     draw_log(result)
 
 
-def kept_charts(model):
+def stored_charts(model):
     """The page's two charts, made once per model and language (charts.kept)."""
-    return (charts.kept(model, "error", lambda: charts.error_chart(model.result.errors)),
+    return (charts.stored_chart(model, "error", lambda: charts.error_chart(model.result.errors)),
             charts.kept_accuracy(model))
 
 

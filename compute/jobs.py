@@ -84,7 +84,7 @@ def model(service, config, visitor, watch=None, run=None):
             raise
         LOG.info("trained in %.2f s: %s", live.training.seconds, config)
         return made
-    return service.models.obtain(config, build, watch)
+    return service.models.get_or_build(config, build, watch)
 
 
 def warm_model(service, config):
@@ -108,7 +108,7 @@ def peek_sweep(service, configs):
 def sweep(service, configs, visitor, watch=None):
     """The sweep over `configs` (sharing bits and iterations), run in the pool if nobody has."""
     configs = tuple(configs)
-    return service.sweeps.obtain(configs, lambda: service.run(
+    return service.sweeps.get_or_build(configs, lambda: service.run(
         sweeping.sweep_steps(list(configs), sweep_chunk(configs)), visitor,
         cost.sweep_seconds(configs), watch), watch)
 
@@ -123,7 +123,7 @@ def derived(service, key, work, visitor, estimate, watch=None):
             return service.call(work.function, *work.args, visitor=visitor, estimate=estimate,
                                 watch=watch)
         return service.run(work, visitor, estimate, watch)
-    return service.results.obtain(key, build, watch)
+    return service.results.get_or_build(key, build, watch)
 
 
 def one(function, *args):

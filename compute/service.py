@@ -106,6 +106,10 @@ class Service:
                     value = request.future.result(timeout=POLL_SECONDS)
                 except TimeoutError:
                     value = request  # not yet
+                except Exception:  # failed: told of its retries first, however quickly they went
+                    if request.attempts and not told:
+                        watch.retried()
+                    raise
                 if request.attempts and not told:
                     told = True
                     watch.retried()

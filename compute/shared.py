@@ -5,7 +5,7 @@ Optional: `shared_store(url, ...)` gives a SharedStore when `url` names a Redis 
 (redis://, rediss:// or unix://), else a plain compute.store.Store, with a log line saying why
 (no setting, another scheme, a URL redis-py cannot read). A SharedStore is a Store, the
 replica's first level (what it holds it serves without asking Redis), whose `fill`, which
-Store.obtain calls under the key's lock for a key this replica lacks, goes to Redis first:
+Store.get_or_build calls under the key's lock for a key this replica lacks, goes to Redis first:
 
 - a value there is read (at most archive.MAX_BYTES, with GETRANGE, so a larger foreign value is
   never read whole) and decoded by `decode(bytes, key)`, which checks it against the key (the

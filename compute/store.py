@@ -1,13 +1,13 @@
 """Values built once per server process, whoever asks first, kept within a number of entries and a
 number of bytes: trained models, sweeps, analyses, charts.
 
-`Store.obtain(key, build, watch)` gives the value of `key`, building it with `build()` if nobody has
-yet; a second caller asking for a key being built waits for that build (`watch.other()` is called
-while it waits, and may raise to stop waiting) instead of building it again. Using a value makes it
-the most recent; past `max_entries` entries or `max_bytes` bytes (each value's size by `size`) the
-least recently used are dropped. A value holds no reference back to its store or to itself, so a
-dropped value is freed at once, by reference counting, not at the next garbage collection (which
-the server does not run after every script: .streamlit/config.toml).
+`Store.get_or_build(key, build, watch)` gives the value of `key`, building it with `build()` if
+nobody has yet; a second caller asking for a key being built waits for that build (`watch.other()`
+is called while it waits, and may raise to stop waiting) instead of building it again. Using a value
+makes it the most recent; past `max_entries` entries or `max_bytes` bytes (each value's size by
+`size`) the least recently used are dropped. A value holds no reference back to its store or to
+itself, so a dropped value is freed at once, by reference counting, not at the next garbage
+collection (which the server does not run after every script: .streamlit/config.toml).
 
 compute.shared.SharedStore is the same store, shared by replicas through Redis.
 """
@@ -107,7 +107,7 @@ class Store:
             self._slots.clear()
             self._bytes = 0
 
-    def obtain(self, key, build, watch=None):
+    def get_or_build(self, key, build, watch=None):
         """The value of `key`, built here by `build()` if nobody has built it yet (see the module's
         docstring)."""
         watch = watch or NoWatch()
@@ -134,8 +134,8 @@ class Store:
             slot.lock.release()
 
     def fill(self, key, build, watch):
-        """The value of a missing `key`, called by `obtain` under the key's lock: here, built by
-        `build()`. (compute.shared.SharedStore looks in the replicas' Redis first.)"""
+        """The value of a missing `key`, called by `get_or_build` under the key's lock: here, built
+        by `build()`. (compute.shared.SharedStore looks in the replicas' Redis first.)"""
         return build()
 
     def _set(self, slot, value):

@@ -59,7 +59,7 @@ def spec(chart):
     anew on every rerun of every session, validating it against Vega-Lite's schema under a lock
     they all share: a Spec can be kept with a model and drawn again at almost no cost
     (tests/app/test_charts.py validates what every page sends)."""
-    if isinstance(chart, Spec):  # made already (laid_out)
+    if isinstance(chart, Spec):  # made already (from_layout)
         return chart
     vega_lite = chart.to_dict(validate=False)
     datasets = {name: arrow_bytes(table(rows))
@@ -67,7 +67,7 @@ def spec(chart):
     return Spec(json.dumps(vega_lite), datasets)
 
 
-ROWS = "rows"  # the name of the data set of a chart made from a layout (laid_out)
+ROWS = "rows"  # the name of the data set of a chart made from a layout (from_layout)
 
 
 @functools.lru_cache(maxsize=64)
@@ -75,7 +75,7 @@ def _layout(build, key, language):
     return spec(build(alt.NamedData(ROWS), *key))
 
 
-def laid_out(build, key, values):
+def from_layout(build, key, values):
     """The Spec of the chart `build(data, *key)` drawn over the rows `values`: for a chart whose
     rows change with every problem while its layout (axes, marks, titles) depends only on `key`
     and the language. The layout is made once per process, key and language; the rows are sent
@@ -91,10 +91,10 @@ KEPT = Store(MAX_CHARTS, CHART_BYTES, size=lambda made: len(made.text) + sum(
     len(data) for data in made.datasets.values()))
 
 
-def kept(model, name, build):
+def stored_chart(model, name, build):
     """The Spec of the chart that `build()` makes from `model` alone (no visitor's input), made
     once per model and language and kept (KEPT)."""
-    return KEPT.obtain((model.key, name, language()), lambda: spec(build()))
+    return KEPT.get_or_build((model.key, name, language()), lambda: spec(build()))
 
 
 def draw(chart, place=None):
@@ -151,12 +151,12 @@ def downsample_errors(errors, max_points=MAX_POINTS):
 
 def error_chart(errors, height=260, max_points=MAX_POINTS):
     """The error of every iteration, downsampled (downsample_errors): the range of each bucket
-    as a band, the moving average as a line. A Spec (laid_out), the layout kept per height: the
+    as a band, the moving average as a line. A Spec (from_layout), the layout kept per height: the
     live chart during training is redrawn every half second."""
     starts, low, high, average = downsample_errors(errors, max_points)
     values = [{"iteration": int(i), "low": float(lo), "high": float(hi), "average": float(av)}
               for i, lo, hi, av in zip(starts, low, high, average)]
-    return laid_out(_error_layout, (height,), values)
+    return from_layout(_error_layout, (height,), values)
 
 
 def _error_layout(data, height):
@@ -196,9 +196,9 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
 
 
 def kept_accuracy(model):
-    """The accuracy chart of `model`'s run (accuracy_chart), kept with it (`kept`)."""
+    """The accuracy chart of `model`'s run (accuracy_chart), kept with it (`stored_chart`)."""
     curve = model.curve
-    return kept(model, "accuracy", lambda: accuracy_chart(curve.iterations, curve.accuracy,
+    return stored_chart(model, "accuracy", lambda: accuracy_chart(curve.iterations, curve.accuracy,
                                                           curve.first_perfect))
 
 
@@ -230,7 +230,7 @@ def bits_chart(rows, wrong, first_bit=None):
     per column (msb first): the last row's (the net's) wrong bits are marked ✗ besides their
     colour.
     `first_bit` is the number of the leftmost bit (default: the grid is the whole number).
-    A Spec (laid_out), the layout kept per width and number of rows."""
+    A Spec (from_layout), the layout kept per width and number of rows."""
     width = len(rows[0][1])
     first_bit = width - 1 if first_bit is None else first_bit
     values = []
@@ -241,7 +241,7 @@ def bits_chart(rows, wrong, first_bit=None):
             mark = WRONG_MARK if state == "wrong" else ""  # marked, not only coloured
             values.append({"row": label, "order": order, "bit": first_bit - column,
                            "value": int(bit), "state": state, "text": f"{int(bit)}{mark}"})
-    return laid_out(_bits_layout, (width, len(rows)), values)
+    return from_layout(_bits_layout, (width, len(rows)), values)
 
 
 def _bits_layout(data, width, count):
@@ -259,13 +259,13 @@ def _bits_layout(data, width, count):
 
 def probability_chart(proba_msb_first, truth_msb_first):
     """The net's probability that each bit is 1, most significant bit on the left. A Spec
-    (laid_out), the layout kept."""
+    (from_layout), the layout kept."""
     width = len(proba_msb_first)
     values = [{"bit": width - 1 - column, "p": float(p), "truth": int(y),
                "state": "right" if (p > 0.5) == bool(y) else "wrong",
                "mark": "" if (p > 0.5) == bool(y) else WRONG_MARK}
               for column, (p, y) in enumerate(zip(proba_msb_first, truth_msb_first))]
-    return laid_out(_probability_layout, (), values)
+    return from_layout(_probability_layout, (), values)
 
 
 def _probability_layout(data):

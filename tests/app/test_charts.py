@@ -77,8 +77,8 @@ def test_a_spec_is_what_altair_makes_under_the_apps_theme():
         assert pa.ipc.open_stream(data).read_all().to_pylist() == rows[name]
 
 
-def test_a_laid_out_chart_is_its_layout_over_the_given_rows():
-    """charts.laid_out: the layout (everything but the rows) is made once per key and
+def test_a_chart_from_a_layout_is_its_layout_over_the_given_rows():
+    """charts.from_layout: the layout (everything but the rows) is made once per key and
     language; the rows sent are the ones given, and the layout reads them by name."""
     charts._layout.cache_clear()
     first = charts.error_chart(np.linspace(1, 0, 50))

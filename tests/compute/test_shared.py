@@ -97,7 +97,7 @@ def test_keys_are_namespaced_versioned_and_expire(client, redis_url):
     """A value is written under rnn-playground:v1:<kind>:<canonical JSON> with an expiry of
     VALUE_SECONDS; the lock is gone once the build is over."""
     store, config = text_store(redis_url), TrainConfig(seed=5)
-    store.obtain(config, Builds())
+    store.get_or_build(config, Builds())
     name = ('rnn-playground:v1:model:{"alpha":0.9,"bits":8,"hidden":16,"iterations":10000,'
             '"sampling":"book","seed":5}')
     assert store.key_name(config) == name and client.get(name) == b"text:built"
@@ -109,8 +109,8 @@ def test_a_key_built_by_one_replica_is_read_by_another(client, redis_url):
     """Replica A builds; replica B gets A's value from Redis without building."""
     replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
     builds_a, builds_b = Builds("from A"), Builds("from B")
-    assert replica_a.obtain(config, builds_a) == "from A"
-    assert replica_b.obtain(config, builds_b) == "from A"
+    assert replica_a.get_or_build(config, builds_a) == "from A"
+    assert replica_b.get_or_build(config, builds_b) == "from A"
     assert (builds_a.calls, builds_b.calls) == (1, 0)
     assert replica_b.counts == {"shared": 1}
 
@@ -118,9 +118,9 @@ def test_a_key_built_by_one_replica_is_read_by_another(client, redis_url):
 def test_a_replica_serves_what_it_holds_without_asking_redis(client, redis_url):
     """Once a replica holds a value, it keeps serving it even when Redis no longer has it."""
     replica, config = text_store(redis_url), TrainConfig(seed=1)
-    replica.obtain(config, Builds("kept"))
+    replica.get_or_build(config, Builds("kept"))
     client.flushdb()
-    assert replica.obtain(config, Builds("again")) == "kept"
+    assert replica.get_or_build(config, Builds("again")) == "kept"
     assert replica.counts == {"built": 1}
 
 
@@ -129,7 +129,7 @@ def test_get_finds_what_another_replica_built(client, redis_url):
     replica_a, replica_b = text_store(redis_url, "sweep"), text_store(redis_url, "sweep")
     configs = (TrainConfig(seed=1), TrainConfig(seed=2))
     assert replica_b.get(configs) is None
-    replica_a.obtain(configs, Builds("sweep"))
+    replica_a.get_or_build(configs, Builds("sweep"))
     assert replica_b.get(configs) == "sweep"
     assert Store.get(replica_b, configs) == "sweep"  # kept here from now on
 
@@ -139,9 +139,9 @@ def test_a_second_replica_waits_for_the_first_instead_of_building(client, redis_
     never builds."""
     replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
     builds_a, builds_b, watch = Builds("from A", hold=True), Builds("from B"), Watch()
-    thread_a, outcome_a = in_thread(replica_a.obtain, config, builds_a)
+    thread_a, outcome_a = in_thread(replica_a.get_or_build, config, builds_a)
     assert builds_a.started.wait(WAIT)
-    thread_b, outcome_b = in_thread(replica_b.obtain, config, builds_b, watch)
+    thread_b, outcome_b = in_thread(replica_b.get_or_build, config, builds_b, watch)
     wait_until(lambda: watch.others >= 2)
     assert not outcome_b
     builds_a.release.set()
@@ -156,9 +156,9 @@ def test_a_builder_with_no_watch_waits_for_another_replica_too(client, redis_url
     building it, it waits and reads that replica's value, never building it."""
     replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
     builds_a, builds_b = Builds("from A", hold=True), Builds("from B")
-    thread_a, outcome_a = in_thread(replica_a.obtain, config, builds_a, Watch())
+    thread_a, outcome_a = in_thread(replica_a.get_or_build, config, builds_a, Watch())
     assert builds_a.started.wait(WAIT)
-    thread_b, outcome_b = in_thread(replica_b.obtain, config, builds_b, None)
+    thread_b, outcome_b = in_thread(replica_b.get_or_build, config, builds_b, None)
     wait_until(lambda: replica_b.counts["waited"] == 1)
     time.sleep(3 * shared.POLL_SECONDS)  # B looks at the lock meanwhile
     assert not outcome_b
@@ -174,7 +174,7 @@ def test_a_dead_replicas_lock_blocks_only_until_it_expires(client, redis_url):
     replica_b, config = text_store(redis_url), TrainConfig(seed=9)
     client.set(replica_b.lock_name(config), "a dead replica's token", px=1500)
     started = time.monotonic()
-    assert replica_b.obtain(config, Builds("from B")) == "from B"
+    assert replica_b.get_or_build(config, Builds("from B")) == "from B"
     assert 1.0 < time.monotonic() - started < 1.5 + 5
     assert replica_b.counts == {"waited": 1, "built": 1}
 
@@ -191,7 +191,7 @@ def test_a_lock_without_an_expiry_is_given_one(client, redis_url, logged, monkey
         client.persist(name)
     assert client.ttl(name) == -1
     started = time.monotonic()
-    assert replica_b.obtain(config, Builds("from B")) == "from B"
+    assert replica_b.get_or_build(config, Builds("from B")) == "from B"
     assert 0.9 <= time.monotonic() - started < 1.0 + 5  # about LOCK_SECONDS, not for ever
     assert logged.count("had no expiry") == 1 and replica_b.counts["built"] == 1
 
@@ -212,7 +212,7 @@ def test_a_wait_past_its_deadline_builds_here(client, redis_url, logged, monkeyp
     renewer.start()
     try:
         started = time.monotonic()
-        assert replica_b.obtain(config, Builds("from B")) == "from B"
+        assert replica_b.get_or_build(config, Builds("from B")) == "from B"
         assert 1.0 <= time.monotonic() - started < 1.0 + 5
     finally:
         stop.set()
@@ -226,10 +226,10 @@ def test_a_waiter_that_moves_on_stops_waiting(client, redis_url):
     on."""
     replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
     builds_a, watch = Builds("from A", hold=True), Watch()
-    thread_a, outcome_a = in_thread(replica_a.obtain, config, builds_a)
+    thread_a, outcome_a = in_thread(replica_a.get_or_build, config, builds_a)
     assert builds_a.started.wait(WAIT)
     watch.stop.set()
-    thread_b, outcome_b = in_thread(replica_b.obtain, config, Builds("from B"), watch)
+    thread_b, outcome_b = in_thread(replica_b.get_or_build, config, Builds("from B"), watch)
     thread_b.join(WAIT)
     assert isinstance(outcome_b["error"], Stopped)
     builds_a.release.set()
@@ -244,9 +244,9 @@ def test_a_long_build_keeps_its_lock_past_the_expiry(client, redis_url, monkeypa
     monkeypatch.setattr(shared, "RENEW_SECONDS", 0.2)
     replica_a, replica_b, config = text_store(redis_url), text_store(redis_url), TrainConfig()
     builds_a, builds_b = Builds("from A", hold=True), Builds("from B")
-    thread_a, outcome_a = in_thread(replica_a.obtain, config, builds_a)
+    thread_a, outcome_a = in_thread(replica_a.get_or_build, config, builds_a)
     assert builds_a.started.wait(WAIT)
-    thread_b, outcome_b = in_thread(replica_b.obtain, config, builds_b)
+    thread_b, outcome_b = in_thread(replica_b.get_or_build, config, builds_b)
     time.sleep(3)  # the point: three expiries go by while A builds
     assert client.pttl(replica_a.lock_name(config)) > 0
     builds_a.release.set()
@@ -265,9 +265,9 @@ def test_a_stopped_build_releases_its_lock_at_once(client, redis_url):
         started.set()
         assert stop.wait(WAIT)
         raise Stopped
-    thread_a, outcome_a = in_thread(replica_a.obtain, config, stops)
+    thread_a, outcome_a = in_thread(replica_a.get_or_build, config, stops)
     assert started.wait(WAIT)
-    thread_b, outcome_b = in_thread(replica_b.obtain, config, Builds("from B"))
+    thread_b, outcome_b = in_thread(replica_b.get_or_build, config, Builds("from B"))
     time.sleep(0.5)  # let B find the lock taken
     stopped_at = time.monotonic()
     stop.set()
@@ -294,7 +294,7 @@ def test_a_damaged_or_foreign_value_is_ignored_and_rebuilt(client, redis_url, lo
     here, and the good value replaces it in Redis."""
     replica, config = text_store(redis_url), TrainConfig(seed=3)
     damage(client, replica.key_name(config))
-    assert replica.obtain(config, Builds("good")) == "good"
+    assert replica.get_or_build(config, Builds("good")) == "good"
     assert replica.counts == {"ignored": 2, "built": 1}  # read before and after taking the lock
     assert client.get(replica.key_name(config)) == b"text:good"
     assert logged.count("ignored a model") == 1
@@ -324,7 +324,7 @@ def test_another_configurations_model_under_the_default_key_is_ignored(client, r
     replica, key = model_store(redis_url), TrainConfig()
     put_model(client, replica, key, scored(TrainConfig(seed=1, hidden=3, iterations=600)))
     right = scored(key)
-    got = replica.obtain(key, lambda: right)
+    got = replica.get_or_build(key, lambda: right)
     assert got is right and got.config == key
     assert logged.count("ignored a model") == 1 and replica.counts["built"] == 1
     stored = archive.loads_model(client.get(replica.key_name(key)), config=key,
@@ -368,8 +368,8 @@ def test_the_apps_models_go_through_redis_as_archives(client, redis_url):
     """A model written by one replica is read back by another, the same run and curve."""
     replica_a, replica_b = model_store(redis_url), model_store(redis_url)
     config = TrainConfig(iterations=1500, hidden=4)
-    built = replica_a.obtain(config, lambda: scored(config))
-    read = replica_b.obtain(config, Builds())
+    built = replica_a.get_or_build(config, lambda: scored(config))
+    read = replica_b.get_or_build(config, Builds())
     assert archive.loads_model(client.get(replica_a.key_name(config)))[0].config == config
     assert np.array_equal(read.params.synapse_h, built.params.synapse_h)
     assert np.array_equal(read.result.errors, built.result.errors)
@@ -409,7 +409,8 @@ def test_without_redis_a_replica_builds_locally_and_logs_once(logged, tmp_path, 
                          else f"unix://{tmp_path}/redis.sock")
     started = time.monotonic()
     for seed in range(5):
-        assert replica.obtain(TrainConfig(seed=seed), Builds(f"local {seed}")) == f"local {seed}"
+        got = replica.get_or_build(TrainConfig(seed=seed), Builds(f"local {seed}"))
+        assert got == f"local {seed}"
     assert time.monotonic() - started < 5 * shared.CONNECT_SECONDS
     assert replica.counts == {"local": 5}
     assert logged.count("does not answer") == 1
@@ -427,7 +428,7 @@ def test_a_redis_that_wants_another_password_counts_as_down(logged, password):
             url = url.replace("redis://", f"redis://:{password}@")
         replica = text_store(url)
         for seed in range(3):
-            assert replica.obtain(TrainConfig(seed=seed), Builds("local")) == "local"
+            assert replica.get_or_build(TrainConfig(seed=seed), Builds("local")) == "local"
         assert replica.counts == {"local": 3} and logged.count("does not answer") == 1
         assert not any("wrong" in m or "the-right-one" in m for m in logged.messages)
     finally:
@@ -443,14 +444,14 @@ def test_redis_stopped_and_started_again(logged, monkeypatch):
     process, url = start_redis(port)
     try:
         replica = text_store(url)
-        replica.obtain(TrainConfig(seed=1), Builds("shared"))
+        replica.get_or_build(TrainConfig(seed=1), Builds("shared"))
         stop_redis(process)
-        assert replica.obtain(TrainConfig(seed=2), Builds("local")) == "local"
-        assert replica.obtain(TrainConfig(seed=3), Builds("local")) == "local"
+        assert replica.get_or_build(TrainConfig(seed=2), Builds("local")) == "local"
+        assert replica.get_or_build(TrainConfig(seed=3), Builds("local")) == "local"
         assert logged.count("does not answer") == 1
         process, url = start_redis(port)
         time.sleep(0.6)  # the point: RETRY_SECONDS go by
-        assert replica.obtain(TrainConfig(seed=4), Builds("shared again")) == "shared again"
+        assert replica.get_or_build(TrainConfig(seed=4), Builds("shared again")) == "shared again"
         assert logged.count("answers again") == 1
         assert replica.counts == {"built": 2, "local": 2}
         assert redis.Redis.from_url(url).exists(replica.key_name(TrainConfig(seed=4)))
@@ -472,7 +473,7 @@ def test_something_else_at_the_url_counts_as_redis_down(logged):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         replica = text_store(f"redis://127.0.0.1:{server.server_address[1]}/0")
         for seed in range(3):
-            assert replica.obtain(TrainConfig(seed=seed), Builds("local")) == "local"
+            assert replica.get_or_build(TrainConfig(seed=seed), Builds("local")) == "local"
         assert replica.get(TrainConfig(seed=7)) is None
         server.shutdown()
     assert replica.counts == {"local": 3}

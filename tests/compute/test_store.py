@@ -45,10 +45,10 @@ def test_at_most_max_entries_the_least_recently_used_dropped():
 def test_obtain_counts_as_a_use():
     """A value obtained again (not rebuilt) becomes the most recent too."""
     store = Store(max_entries=2)
-    first = store.obtain("a", Value)
-    store.obtain("b", Value)
-    assert store.obtain("a", Value) is first
-    store.obtain("c", Value)
+    first = store.get_or_build("a", Value)
+    store.get_or_build("b", Value)
+    assert store.get_or_build("a", Value) is first
+    store.get_or_build("c", Value)
     assert store.get("b") is None and store.get("a") is first
 
 
@@ -114,16 +114,16 @@ def test_a_dropped_value_is_freed_at_once(no_gc):
 
 
 def test_a_value_obtained_then_dropped_is_freed_at_once(no_gc):
-    """A value built through obtain() (a waiter's watch told meanwhile) holds nothing back to the
-    store or its build: once dropped it is freed at once."""
+    """A value built through get_or_build() (a waiter's watch told meanwhile) holds nothing back to
+    the store or its build: once dropped it is freed at once."""
     store, release = Store(max_entries=1), threading.Event()
 
     def build():
         assert release.wait(WAIT)
         return Value(1 << 20)
-    builder, got = in_thread(store.obtain, "a", build)
+    builder, got = in_thread(store.get_or_build, "a", build)
     watch = Watch()
-    waiter, waited = in_thread(store.obtain, "a", build, watch)
+    waiter, waited = in_thread(store.get_or_build, "a", build, watch)
     deadline = threading.Event()
     while watch.others == 0:
         assert not deadline.wait(0.02) and builder.is_alive()
@@ -133,7 +133,7 @@ def test_a_value_obtained_then_dropped_is_freed_at_once(no_gc):
     alive = weakref.ref(got["value"])
     assert waited["value"] is got["value"]
     del got["value"], waited["value"]
-    store.obtain("b", Value)
+    store.get_or_build("b", Value)
     assert alive() is None
 
 
@@ -145,9 +145,9 @@ def test_obtain_builds_once_for_callers_at_once():
         calls.append(1)
         assert release.wait(WAIT)
         return Value()
-    first, first_got = in_thread(store.obtain, "k", build)
+    first, first_got = in_thread(store.get_or_build, "k", build)
     watch = Watch()
-    second, second_got = in_thread(store.obtain, "k", build, watch)
+    second, second_got = in_thread(store.get_or_build, "k", build, watch)
     deadline = threading.Event()
     while watch.others == 0:  # the second waits for the first's build, telling its watch
         assert not deadline.wait(0.05) and first.is_alive()
@@ -166,12 +166,12 @@ def test_a_waiter_that_moves_on_leaves_the_builder_be():
         started.set()
         assert release.wait(WAIT)
         return Value()
-    first, first_got = in_thread(store.obtain, "k", build)
+    first, first_got = in_thread(store.get_or_build, "k", build)
     assert started.wait(WAIT)
     watch = Watch()
     watch.stop.set()
     with pytest.raises(Stopped):
-        store.obtain("k", build, watch)
+        store.get_or_build("k", build, watch)
     assert first.is_alive()
     release.set()
     first.join(WAIT)
@@ -188,10 +188,10 @@ def test_a_wait_past_its_deadline_is_overloaded(monkeypatch):
         started.set()
         assert release.wait(WAIT)
         return Value()
-    first, first_got = in_thread(store.obtain, "k", build)
+    first, first_got = in_thread(store.get_or_build, "k", build)
     assert started.wait(WAIT)
     with pytest.raises(Overloaded):
-        store.obtain("k", build)
+        store.get_or_build("k", build)
     release.set()
     first.join(WAIT)
     assert store.get("k") is first_got["value"]
@@ -211,9 +211,9 @@ def test_a_build_that_raises_keeps_nothing_and_the_next_caller_builds():
     def succeeds():
         builds.append(1)
         return Value()
-    first, first_got = in_thread(store.obtain, "k", fails)
+    first, first_got = in_thread(store.get_or_build, "k", fails)
     assert started.wait(WAIT)
-    second, second_got = in_thread(store.obtain, "k", succeeds)
+    second, second_got = in_thread(store.get_or_build, "k", succeeds)
     release.set()
     for thread in (first, second):
         thread.join(WAIT)
@@ -227,11 +227,11 @@ def test_abandoned_builds_do_not_push_built_values_out():
     def abandoned():
         raise Stopped
     store = Store(max_entries=2)
-    kept = store.obtain("a", Value)
+    kept = store.get_or_build("a", Value)
     for key in ("x", "y"):
         with pytest.raises(Stopped):
-            store.obtain(key, abandoned)
-    store.obtain("b", Value)
+            store.get_or_build(key, abandoned)
+    store.get_or_build("b", Value)
     assert store.get("a") is kept and len(store) == 2
 
 
@@ -243,7 +243,7 @@ def test_a_key_being_built_is_not_dropped():
         started.set()
         assert release.wait(WAIT)
         return Value()
-    builder, got = in_thread(store.obtain, "slow", build)
+    builder, got = in_thread(store.get_or_build, "slow", build)
     assert started.wait(WAIT)
     for key in "abc":
         store.put(key, Value())
