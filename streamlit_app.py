@@ -55,7 +55,7 @@ def _warm_up():
             return
     from app_pages import backprop, insight, train
     from rnn import cost
-    from ui import charts
+    from ui import drawing
     from ui.i18n import LANGUAGES, speaking
     LOG.info("warm-up: default net ready at %.2f s", time.perf_counter() - started)
     # the job limits in seconds of this machine: its speed against rnn.cost's constants, measured
@@ -63,7 +63,7 @@ def _warm_up():
     LOG.info("this machine takes %.3fx the time of %s (rnn.cost); job limits scaled to it",
              cost.calibrate(), cost.CALIBRATED_ON)
     try:
-        charts.warm_up()
+        drawing.warm_up()
         for language in LANGUAGES:  # the start page's charts, in either language
             with speaking(language):
                 train.stored_charts(model)

@@ -10,7 +10,7 @@ from compute import jobs
 from compute.models import digest
 from compute.service import SERVER
 from rnn import analysis, blame, cost
-from ui import charts, computing, walk
+from ui import charts, computing, drawing, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
 from ui.upload import model_in_use, upload_note
@@ -109,7 +109,7 @@ def draw_reach(model):
     text = joined(t("bs_reach_alt", net=name, last=width - 1, left=reach[0] / reach[-1])
                   if reach[-1] > 0 else t("bs_reach_alt_none", net=name, last=width - 1)
                   for name, reach in reaches)
-    charts.show(charts.stored_chart(model, f"reach_{width}", lambda: charts.reach_chart(
+    drawing.show(drawing.stored_chart(model, f"reach_{width}", lambda: charts.reach_chart(
         reaches, t("bs_reach_title", last=width - 1), t("bs_reach_subtitle", a=top),
         t("bs_axis_reach"))), text)
     if len(nets) == 1:
@@ -195,10 +195,10 @@ def draw_time_lapse(model, walked):
     lapse = computing.derived(model, ("lapse", a, b), *lapse_work(model, a, b))
     if lapse is None:
         return
-    made = charts.stored_chart(model, ("lapse", a, b), lambda: charts.time_lapse_chart(
+    made = drawing.stored_chart(model, ("lapse", a, b), lambda: charts.time_lapse_chart(
         lapse.iterations, lapse.share, lapse.learned_at, t("bs_lapse_title"),
         t("bs_lapse_subtitle", a=a, b=b)))
-    charts.show(made, lapse_sentence(lapse, walked.borrow_in))
+    drawing.show(made, lapse_sentence(lapse, walked.borrow_in))
 
 
 def lapse_sentence(lapse, borrow_in):
@@ -240,17 +240,17 @@ def draw_forward(shown):
         ("a_t", trace.inputs[:, 0]), ("b_t", trace.inputs[:, 1]),
         (t("bp_row_borrow"), shown.borrow), (t("bp_row_target"), trace.target),
         ("layer_2", np.round(trace.output, 3)), (t("bp_row_prediction"), trace.prediction)]
-    charts.draw(charts.heatmap(np.array([row for _, row in table]), t("bp_table_title"),
-                               None, t("axis_step"), diverging=False, highlight=step,
-                               row_labels=[label for label, _ in table], show_values=True))
+    drawing.draw(charts.heatmap(np.array([row for _, row in table]), t("bp_table_title"),
+                                None, t("axis_step"), diverging=False, highlight=step,
+                                row_labels=[label for label, _ in table], show_values=True))
     st.info(t("bp_forward_step", t=step, a=int(trace.inputs[step, 0]),
               b=int(trace.inputs[step, 1]), out=trace.output[step],
               target=int(trace.target[step]), borrow=int(shown.borrow[step])), icon="➡️")
     left, right = st.columns(2)
-    charts.draw(charts.heatmap(trace.hidden.T, t("bp_hidden_title"), t("axis_unit"),
-                               t("axis_state"), diverging=False, highlight=step + 1,
-                               column_labels=["h₀"] + [f"t={s}" for s in steps]), left)
-    charts.draw(charts.output_chart(trace.output, trace.target, highlight=step), right)
+    drawing.draw(charts.heatmap(trace.hidden.T, t("bp_hidden_title"), t("axis_unit"),
+                                t("axis_state"), diverging=False, highlight=step + 1,
+                                column_labels=["h₀"] + [f"t={s}" for s in steps]), left)
+    drawing.draw(charts.output_chart(trace.output, trace.target, highlight=step), right)
 
 
 def draw_backward(shown):
@@ -261,25 +261,25 @@ def draw_backward(shown):
     back_step = st.select_slider(t("bp_step_backward"), steps[::-1], value=bits - 1,
                                  key=scoped("bp_step_backward", bits), persist_state="session")
     left, right = st.columns(2)
-    charts.draw(charts.step_bars(back.output_delta, t("bp_output_delta_title"),
-                                 "layer_2_delta", highlight=back_step), left)
-    charts.draw(charts.step_bars(shown.hidden_delta_norm, t("bp_norm_title"),
-                                 t("axis_norm"), highlight=back_step), right)
-    charts.draw(charts.heatmap(back.hidden_delta.T, t("bp_hidden_delta_title"),
-                               t("axis_unit"), t("axis_step"), highlight=back_step))
+    drawing.draw(charts.step_bars(back.output_delta, t("bp_output_delta_title"),
+                                  "layer_2_delta", highlight=back_step), left)
+    drawing.draw(charts.step_bars(shown.hidden_delta_norm, t("bp_norm_title"),
+                                  t("axis_norm"), highlight=back_step), right)
+    drawing.draw(charts.heatmap(back.hidden_delta.T, t("bp_hidden_delta_title"),
+                                t("axis_unit"), t("axis_step"), highlight=back_step))
     st.markdown(t("bp_parts_text", t=back_step))
     parts = np.stack([back.from_future[back_step], back.from_output[back_step],
                       back.from_future[back_step] + back.from_output[back_step]])
-    charts.draw(charts.heatmap(parts, t("bp_parts_title", t=back_step), None,
-                               t("axis_unit"), row_labels=[t("bp_part_future"),
-                                                           t("bp_part_output"),
-                                                           t("bp_part_sum")]))
-    charts.draw(charts.heatmap(back.slope[back_step][None], t("bp_slope_title"), None,
-                               t("axis_unit"), diverging=False, domain=(0, 0.25),
-                               row_labels=[t("bp_part_slope")]))
-    charts.draw(charts.heatmap(back.hidden_delta[back_step][None],
-                               t("bp_delta_title", t=back_step), None, t("axis_unit"),
-                               row_labels=["layer_1_delta"]))
+    drawing.draw(charts.heatmap(parts, t("bp_parts_title", t=back_step), None,
+                                t("axis_unit"), row_labels=[t("bp_part_future"),
+                                                            t("bp_part_output"),
+                                                            t("bp_part_sum")]))
+    drawing.draw(charts.heatmap(back.slope[back_step][None], t("bp_slope_title"), None,
+                                t("axis_unit"), diverging=False, domain=(0, 0.25),
+                                row_labels=[t("bp_part_slope")]))
+    drawing.draw(charts.heatmap(back.hidden_delta[back_step][None],
+                                t("bp_delta_title", t=back_step), None, t("axis_unit"),
+                                row_labels=["layer_1_delta"]))
     ratio = shown.hidden_delta_norm[0] / max(shown.hidden_delta_norm[-1], 1e-300)
     st.caption(t("bp_norm_caption", first=shown.hidden_delta_norm[0],
                  last=shown.hidden_delta_norm[-1], ratio=ratio))
@@ -289,12 +289,12 @@ def draw_updates(shown, alpha):
     back = shown.back
     st.header(t("bp_updates"))
     st.markdown(t("bp_updates_text", alpha=alpha))
-    charts.draw(charts.heatmap(back.synapse_h_update, "synapse_h_update (H × H)",
-                               t("axis_from_unit"), t("axis_to_unit")))
-    charts.draw(charts.heatmap(back.synapse_0_update, "synapse_0_update (2 × H)", None,
-                               t("axis_unit"), row_labels=["a", "b"]))
-    charts.draw(charts.heatmap(back.synapse_1_update.T, t("bp_synapse_1_title"), None,
-                               t("axis_unit"), row_labels=["→ out"]))
+    drawing.draw(charts.heatmap(back.synapse_h_update, "synapse_h_update (H × H)",
+                                t("axis_from_unit"), t("axis_to_unit")))
+    drawing.draw(charts.heatmap(back.synapse_0_update, "synapse_0_update (2 × H)", None,
+                                t("axis_unit"), row_labels=["a", "b"]))
+    drawing.draw(charts.heatmap(back.synapse_1_update.T, t("bp_synapse_1_title"), None,
+                                t("axis_unit"), row_labels=["→ out"]))
     columns = st.columns(3)
     columns[0].metric(t("bp_error_before"), f"{shown.error_before:.4f}")
     columns[1].metric(t("bp_error_after", alpha=alpha), f"{shown.error_after:.4f}",

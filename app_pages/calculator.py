@@ -5,7 +5,7 @@ import streamlit as st
 from rnn import evaluate
 from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
-from ui import charts, computing
+from ui import charts, computing, drawing
 from ui.i18n import t
 from ui.keys import scoped
 from ui.upload import model_in_use, upload_note
@@ -111,8 +111,8 @@ def draw_answer(params, a, b, width, train_bits):
             (t("row_net"), msb_first(predicted))]
     for start in range(0, width, GRID_BITS):  # most significant slice first
         part = slice(start, start + GRID_BITS)
-        charts.draw(charts.bits_chart([(label, bits[part]) for label, bits in rows],
-                                      msb_first(wrong)[part], width - 1 - start))
+        drawing.draw(charts.bits_chart([(label, bits[part]) for label, bits in rows],
+                                       msb_first(wrong)[part], width - 1 - start))
     st.caption(t("calc_bits_text", width=width, wrong=int(wrong.sum())))
     figures = [(t("calc_net_answer"), f"{net_value:,}"), (t("calc_true_answer"), f"{a - b:,}"),
                (t("calc_wrong_bits"), f"{int(wrong.sum())}")]
@@ -132,8 +132,8 @@ def draw_answer(params, a, b, width, train_bits):
         st.error(t("calc_wrong", count=int(wrong.sum()), width=width), icon="❌")
     if width > train_bits:
         st.caption(t("calc_longer", width=width, bits=train_bits))
-    charts.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
-                t("calc_probability_text", sure=int((np.abs(proba - 0.5) > 0.4).sum()),
+    drawing.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
+                 t("calc_probability_text", sure=int((np.abs(proba - 0.5) > 0.4).sum()),
                   width=width))
     with st.expander(t("calc_probabilities"), key="calc_table", on_change="rerun",
                      expanded=st.session_state.get("calc_table_open", False)) as listing:

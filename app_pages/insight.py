@@ -6,7 +6,7 @@ from compute import jobs
 from compute.service import SERVER
 from rnn import analysis, cost
 from rnn.evaluate import EXHAUSTIVE_BITS
-from ui import charts, computing, sweeps
+from ui import charts, computing, drawing, models, sweeps
 from ui.i18n import t
 from ui.keys import scoped
 
@@ -63,9 +63,9 @@ def draw_map(model):
             return
         pairs = 2 ** (bits - 1) * (2**bits + 1)
         with left:
-            charts.show(charts.stored_chart(model, "map", lambda: charts.correctness_map_chart(
+            drawing.show(drawing.stored_chart(model, "map", lambda: charts.correctness_map_chart(
                 found.exact, bits)),
-                        t("chart_map_text", pairs=pairs, wrong=found.wrong_pairs))
+                         t("chart_map_text", pairs=pairs, wrong=found.wrong_pairs))
         with right:
             st.metric(t("in_wrong_pairs"), f"{found.wrong_pairs:,} / {pairs:,}")
             if found.hardest:
@@ -83,16 +83,16 @@ def draw_map(model):
             return
         wrong = int((~found.right).sum())
         with left:
-            charts.show(charts.stored_chart(model, "sampled_map", lambda: charts.sampled_map_chart(
-                found.a, found.b, found.right, bits)),
-                        t("chart_sample_map_text", count=len(found.right), wrong=wrong))
+            made = drawing.stored_chart(model, "sampled_map", lambda: charts.sampled_map_chart(
+                found.a, found.b, found.right, bits))
+            drawing.show(made, t("chart_sample_map_text", count=len(found.right), wrong=wrong))
         right.metric(t("in_wrong_sample"), f"{wrong:,} / {len(found.right):,}")
     worst = int(np.argmin(found.per_bit))
     with right:
-        charts.show(charts.stored_chart(model, "per_bit", lambda: charts.bars(
+        drawing.show(drawing.stored_chart(model, "per_bit", lambda: charts.bars(
             list(range(bits)), found.per_bit, t("in_per_bit_title"), t("axis_bit"),
             t("axis_accuracy"), percent=True, domain=(0, 1))),
-                    t("chart_per_bit_text", bit=worst, share=float(found.per_bit[worst])))
+                     t("chart_per_bit_text", bit=worst, share=float(found.per_bit[worst])))
 
 
 def draw_lengths(model):
@@ -103,11 +103,11 @@ def draw_lengths(model):
         return
     ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
             "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
-    charts.show(charts.stored_chart(model, "lengths", lambda: charts.bars(
+    drawing.show(drawing.stored_chart(model, "lengths", lambda: charts.bars(
         [f"{w}" for w in LENGTH_WIDTHS], [lengths[w] for w in LENGTH_WIDTHS],
         t("in_length_title", bits=bits), t("in_width"), t("axis_accuracy"), percent=True,
         domain=(0, 1), text=[f"{lengths[w]:.0%}" for w in LENGTH_WIDTHS])),
-                t("chart_length_text", **ends))
+                 t("chart_length_text", **ends))
     st.markdown(t(length_verdict(lengths), **ends))
 
 
@@ -137,10 +137,10 @@ def draw_neuron(model):
     left, right = st.columns(2)
     r = float(correlation[best])
     with left:
-        charts.show(charts.stored_chart(model, "correlation", lambda: charts.bars(
+        drawing.show(drawing.stored_chart(model, "correlation", lambda: charts.bars(
             list(range(config.hidden)), correlation, t("in_correlation_title"), t("axis_unit"),
             t("in_correlation"), highlight=best, domain=(-1, 1))),
-                    t("chart_correlation_text", count=config.hidden, unit=best, r=r))
+                     t("chart_correlation_text", count=config.hidden, unit=best, r=r))
     top = 2**bits - 1
     with right:
         columns = st.columns(2)
@@ -151,25 +151,25 @@ def draw_neuron(model):
         st.caption(t("calc_range", top=top, width=bits))
         traced = computing.call(analysis.neuron_trace, params, a, b, bits, best)
         if traced is not None:
-            charts.show(charts.neuron_chart(*traced, best),
-                        t("chart_neuron_text", unit=best, a=a, b=b))
+            drawing.show(charts.neuron_chart(*traced, best),
+                         t("chart_neuron_text", unit=best, a=a, b=b))
     st.markdown(t("in_neuron_text", unit=best, r=r, verdict=t(borrow_verdict(r))))
     ablated = analysed(model, "ablation")
     if ablated is None:
         return
     full = model.curve.final.accuracy
     weakest = int(ablated.argmin())
-    charts.show(charts.stored_chart(model, "ablation", lambda: charts.bars(
+    drawing.show(drawing.stored_chart(model, "ablation", lambda: charts.bars(
         list(range(config.hidden)), ablated, t("in_ablation_title"), t("axis_unit"),
         t("axis_accuracy"), highlight=weakest, percent=True, domain=(0, 1), baseline=full)),
-                t("in_ablation_text", unit=weakest, accuracy=ablated.min(), full=full)
-                if ablated.min() < full else t("in_ablation_none", full=full))
+                 t("in_ablation_text", unit=weakest, accuracy=ablated.min(), full=full)
+                 if ablated.min() < full else t("in_ablation_none", full=full))
 
 
 def draw_time(model):
     curve = model.curve
     st.header(t("in_time"))
-    charts.show_accuracy(model)
+    models.show_accuracy(model)
     if curve.first_perfect is not None:
         st.markdown(t("in_time_text", iteration=curve.first_perfect))
     else:
@@ -218,10 +218,10 @@ def draw_sweep(kind, configs, iterations):
     values = [f if f is not None else iterations for f in result.first_perfect]
     text = [f"{f:,}" if f is not None else t("never") for f in result.first_perfect]
     x_title = {"seeds": t("seed"), "hidden": t("hidden"), "alpha": t("alpha")}[kind]
-    charts.show(charts.bars(labels, values, t("in_sweep_chart", every=result.checkpoint_every),
-                            x_title, t("metric_first_perfect"), text=text,
-                            domain=(0, iterations)),
-                t("chart_sweep_text", count=len(configs), reached=len(reached)))
+    drawing.show(charts.bars(labels, values, t("in_sweep_chart", every=result.checkpoint_every),
+                             x_title, t("metric_first_perfect"), text=text,
+                             domain=(0, iterations)),
+                 t("chart_sweep_text", count=len(configs), reached=len(reached)))
     st.dataframe([{x_title: label, t("metric_first_perfect"): txt,
                    t("metric_accuracy"): f"{acc:.2%}"}
                   for label, txt, acc in zip(labels, text, result.final_accuracy)],

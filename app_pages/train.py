@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from rnn.bits import from_bits, msb_first
-from ui import charts
+from ui import charts, drawing, models
 from ui.advice import advise
 from ui.i18n import Text, language, t
 from ui.settings import NUMBERS, default_of
@@ -47,19 +47,19 @@ def render(model):
     with left:
         errors = result.errors
         tenth = max(1, len(errors) // 10)
-        charts.show(stored_charts(model)[0], t(
+        drawing.show(stored_charts(model)[0], t(
             "chart_error_text", iterations=len(errors), first=float(errors[:tenth].mean())
             if len(errors) else 0.0, last=float(errors[-tenth:].mean()) if len(errors) else 0.0))
     with right:
-        charts.show_accuracy(model)
+        models.show_accuracy(model)
     download_button(model)
     draw_log(result)
 
 
 def stored_charts(model):
     """The page's two charts, made once per model and language (charts.kept)."""
-    return (charts.stored_chart(model, "error", lambda: charts.error_chart(model.result.errors)),
-            charts.kept_accuracy(model))
+    return (drawing.stored_chart(model, "error", lambda: charts.error_chart(model.result.errors)),
+            models.kept_accuracy(model))
 
 
 def draw_log(result):

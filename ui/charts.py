@@ -1,21 +1,17 @@
-"""Every Altair chart of the app, so they all look alike; `draw`, which draws one, and `show`,
-which draws one with its text alternative. The builders make no Streamlit calls.
+"""Every Altair chart of the app, built alike: one palette, one theme (the padding every chart
+shares), `wrapped` titles. A builder takes plain numbers and returns a chart (or, for the charts
+redrawn with every problem, a `ui.drawing.from_layout` Spec); it draws nothing: ui/drawing.py
+makes charts ready, keeps and draws them. Builders call no Streamlit element, but their words come
+from `t()`, which reads the session's language.
 
 One palette, safe for colour-blind eyes: blue against orange, never red against green; and
 colour is never the only sign of right and wrong, which also carry the marks ✓ and ✗.
 """
-import functools
-import json
-from dataclasses import dataclass
-
 import altair as alt
 import numpy as np
-import pandas as pd  # Altair builds a chart ~40x faster from a DataFrame than from dicts
-import streamlit as st
 
-from compute.store import Store
-from ui.i18n import language, t
-from ui.streamlit_internals import arrow_bytes
+from ui.drawing import from_layout, table
+from ui.i18n import t
 
 MAX_POINTS = 600  # buckets per error curve sent to the browser: about one per pixel of the
 # chart on a desktop (2,000 took the browser 0.2-0.4 s longer to draw on first load, same shape)
@@ -32,10 +28,8 @@ RIGHT_MARK, WRONG_MARK = "✓", "✗"
 PADDING = {"top": 6, "left": 6, "right": 4, "bottom": 4}
 
 
-# The charts are sent by `spec` and `draw`, never by st.altair_chart, which changes Altair's
-# global data transformer while it converts a chart: so the app's own conversions, outside
-# Streamlit's lock, never meet a transformer of Streamlit's. Charts of weights can have more rows
-# than Altair's default limit of 5,000 (a 256-unit net's H x H updates).
+# Charts of weights can have more rows than Altair's default limit of 5,000 (a 256-unit net's
+# H x H updates).
 alt.data_transformers.disable_max_rows()
 
 
@@ -44,85 +38,6 @@ def theme():
     """What every chart shares: room around it (PADDING); no view size (Altair's default
     theme's 300 x 300 px), so that Streamlit sizes the charts."""
     return alt.theme.ThemeConfig({"padding": PADDING})
-
-
-@dataclass(frozen=True)
-class Spec:
-    """A chart as Streamlit sends it: its Vega-Lite specification as JSON text, less its data,
-    and the data sets apart, as Arrow IPC bytes (how Streamlit ships chart data)."""
-    text: str
-    datasets: dict  # name -> bytes
-
-
-def spec(chart):
-    """`chart` made ready to send. Made here, not by st.altair_chart, which converts a chart
-    anew on every rerun of every session, validating it against Vega-Lite's schema under a lock
-    they all share: a Spec can be kept with a model and drawn again at almost no cost
-    (tests/app/test_charts.py validates what every page sends)."""
-    if isinstance(chart, Spec):  # made already (from_layout)
-        return chart
-    vega_lite = chart.to_dict(validate=False)
-    datasets = {name: arrow_bytes(table(rows))
-                for name, rows in vega_lite.pop("datasets", {}).items()}
-    return Spec(json.dumps(vega_lite), datasets)
-
-
-ROWS = "rows"  # the name of the data set of a chart made from a layout (from_layout)
-
-
-@functools.lru_cache(maxsize=64)
-def _layout(build, key, language):
-    return spec(build(alt.NamedData(ROWS), *key))
-
-
-def from_layout(build, key, values):
-    """The Spec of the chart `build(data, *key)` drawn over the rows `values`: for a chart whose
-    rows change with every problem while its layout (axes, marks, titles) depends only on `key`
-    and the language. The layout is made once per process, key and language; the rows are sent
-    as Arrow each time."""
-    layout = _layout(build, key, language())
-    return Spec(layout.text, {**layout.datasets, ROWS: arrow_bytes(
-        table(values))})
-
-
-MAX_CHARTS, CHART_BYTES = 512, 32 * 2**20  # charts kept per process: entries, bytes
-# the charts made from a model alone, per model and language: the process's one store of them
-KEPT = Store(MAX_CHARTS, CHART_BYTES, size=lambda made: len(made.text) + sum(
-    len(data) for data in made.datasets.values()))
-
-
-def stored_chart(model, name, build):
-    """The Spec of the chart that `build()` makes from `model` alone (no visitor's input), made
-    once per model and language and kept (KEPT)."""
-    return KEPT.get_or_build((model.key, name, language()), lambda: spec(build()))
-
-
-def draw(chart, place=None):
-    """Draw `chart` (an Altair chart, or its `spec`) across `place` (default: the page)."""
-    made = chart if isinstance(chart, Spec) else spec(chart)
-    (place or st).vega_lite_chart({**json.loads(made.text), "datasets": dict(made.datasets)},
-                                  width="stretch")
-
-
-def show(chart, text):
-    """Draw `chart` (an Altair chart, or its `spec`) across the page with `text`, one sentence
-    made from its data that says what it shows and its key number: what a reader who cannot see
-    the chart is told."""
-    draw(chart)
-    st.caption(text)
-
-
-def warm_up():
-    """Make one small chart ready to send (`spec`), so that the first visitor does not pay for
-    what the first chart of a process costs (Arrow, how Streamlit sends chart data, is imported
-    then)."""
-    spec(alt.Chart(table([{"x": 0.0}])).mark_line().encode(x="x:Q"))
-
-
-def table(records):
-    """Chart data. Streamlit ships a DataFrame to the browser as Arrow, without Altair's slow
-    per-row validation of inline values (2,000 points: ~10 ms instead of ~450 ms)."""
-    return pd.DataFrame.from_records(records)
 
 
 def downsample_errors(errors, max_points=MAX_POINTS):
@@ -193,22 +108,6 @@ def accuracy_chart(iterations, accuracy, first_perfect, height=260):
             x="iteration:Q", y=alt.value(height * 0.55), text="label:N"))  # clear of 100 %
     return alt.layer(*layers).properties(title=wrapped(t("chart_accuracy_title")),
                                          height=height)
-
-
-def kept_accuracy(model):
-    """The accuracy chart of `model`'s run (accuracy_chart), kept with it (`stored_chart`)."""
-    curve = model.curve
-    return stored_chart(model, "accuracy", lambda: accuracy_chart(curve.iterations, curve.accuracy,
-                                                          curve.first_perfect))
-
-
-def show_accuracy(model):
-    """The accuracy chart of `model`'s run with its text: the training and insight pages."""
-    curve = model.curve
-    show(kept_accuracy(model), t(
-        "chart_accuracy_text", first=float(curve.accuracy[0]), last=float(curve.final.accuracy),
-        when=t("chart_accuracy_when", iteration=curve.first_perfect)
-        if curve.first_perfect is not None else t("chart_accuracy_never")))
 
 
 def wrapped(text, width=300, font_size=13):

@@ -1,6 +1,7 @@
 """The trained models the pages show: each configuration is trained once per server process
 (compute.jobs, in the worker pool), whoever asks for it first, live (a progress bar and the error
-curve as it falls, drawn where the page's results will appear), then scored."""
+curve as it falls, drawn where the page's results will appear), then scored; and a run's accuracy
+chart, kept with its model."""
 import time
 
 import streamlit as st
@@ -8,7 +9,7 @@ import streamlit as st
 from compute import jobs
 from compute.jobs import too_big  # noqa: F401 - the pages' name for it
 from compute.models import Model, from_weights  # noqa: F401 - the pages' names for them
-from ui import charts, computing
+from ui import charts, computing, drawing
 from ui.i18n import t
 
 DRAW_EVERY = 0.5  # seconds from the end of one redraw of the progress to the next
@@ -57,8 +58,8 @@ class LiveWatch(computing.PageWatch):
             return
         self.bar.progress(done / max(1, total),
                           text=t("training_progress", done=done, total=total))
-        charts.draw(charts.error_chart(training.errors, height=220, max_points=LIVE_POINTS),
-                    self.chart)
+        drawing.draw(charts.error_chart(training.errors, height=220, max_points=LIVE_POINTS),
+                     self.chart)
         self.last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
 
 
@@ -72,3 +73,19 @@ def get_model(config, box):
     run = jobs.Run(config)
     return computing.guarded(box, lambda: jobs.model(service, config, computing.visitor(),
                                                      LiveWatch(run, box), run))
+
+
+def kept_accuracy(model):
+    """The accuracy chart of `model`'s run (accuracy_chart), kept with it (`stored_chart`)."""
+    curve = model.curve
+    return drawing.stored_chart(model, "accuracy", lambda: charts.accuracy_chart(
+        curve.iterations, curve.accuracy, curve.first_perfect))
+
+
+def show_accuracy(model):
+    """The accuracy chart of `model`'s run with its text: the training and insight pages."""
+    curve = model.curve
+    drawing.show(kept_accuracy(model), t(
+        "chart_accuracy_text", first=float(curve.accuracy[0]), last=float(curve.final.accuracy),
+        when=t("chart_accuracy_when", iteration=curve.first_perfect)
+        if curve.first_perfect is not None else t("chart_accuracy_never")))

@@ -9,7 +9,7 @@ page. Nothing else in the app, the tests or the scripts reaches into Streamlit's
   unmasked token tells a browser again (ui.computing.visitor). No public API says who the
   browser is.
 - `arrow_bytes(frame)`: a DataFrame as the Arrow IPC bytes Streamlit sends with a chart. The app
-  makes each chart's specification once and keeps it (ui.charts.spec) instead of having
+  makes each chart's specification once and keeps it (ui.drawing.spec) instead of having
   st.altair_chart convert it on every rerun; the data must be sent as Streamlit itself sends it.
 - `warm_up_emoji()`: compiles Streamlit's pattern of every emoji, which it otherwise compiles
   when the first page icon is checked, in the first visitor's script run (0.17 s here).

@@ -5,8 +5,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ui import streamlit_internals
-from ui.charts import KEPT
 from ui.computing import service
+from ui.drawing import KEPT
 
 APP = str(Path(__file__).resolve().parents[2] / "playground.py")
 

@@ -13,7 +13,7 @@ from tests.app.charts import chart_rows, chart_spec
 from tests.app.charts import chart_titled as chart
 from tests.reference import book_pass, last_step_reach, overall_error, replayed, update_piece_sizes
 from ui import charts
-from ui import picture as drawing
+from ui import picture as walk_picture
 from ui.computing import service
 from ui.models import from_weights
 
@@ -508,8 +508,8 @@ def contrast(one, other):
     return (light + 0.05) / (dark + 0.05)
 
 
-@pytest.mark.parametrize("phase", [drawing.FORWARD, drawing.QUESTION, drawing.BACKWARD,
-                                   drawing.UPDATE])
+@pytest.mark.parametrize("phase", [walk_picture.FORWARD, walk_picture.QUESTION,
+                                   walk_picture.BACKWARD, walk_picture.UPDATE])
 def test_every_text_of_the_picture_is_readable_on_any_of_its_backgrounds(phase):
     """WCAG AA for normal text (4.5:1) for every text of the walk's picture, against each light
     fill it may sit on (the page, the current column, a right or a wrong answer's box): a class
@@ -518,7 +518,7 @@ def test_every_text_of_the_picture_is_readable_on_any_of_its_backgrounds(phase):
     net = train(TrainConfig(seed=3, hidden=4, iterations=600))  # a half-trained net: right and
     walked = walk(net.params, 200, 57, 8, 0.9)  # wrong bits both
     assert not (walked.shown.trace.prediction == walked.shown.trace.target).all()
-    svg = drawing.subtraction_picture(walked, phase, 3, "alt")
+    svg = walk_picture.subtraction_picture(walked, phase, 3, "alt")
     fills = re.findall(r'<text [^>]*fill="(#[0-9a-f]{6})"', svg)
     assert len(fills) > 8 * 4
     backgrounds = ["#ffffff", "#eaf2fb", charts.RIGHT_LIGHT, charts.WRONG_LIGHT]

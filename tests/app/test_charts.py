@@ -7,7 +7,7 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
 
-from ui import charts
+from ui import charts, drawing
 
 
 def test_a_small_heatmap_leaves_room_for_its_upright_row_title():
@@ -38,7 +38,7 @@ def test_many_bars_write_their_texts_upright_with_headroom():
 
 
 def test_every_chart_the_pages_send_is_valid_vega_lite(open_page):
-    """The app sends charts as specifications it made without Altair's validation (charts.spec);
+    """The app sends charts as specifications it made without Altair's validation (drawing.spec);
     every one the four pages send (the backprop experts' section open, the calculator at 40
     bits) passes Vega-Lite's schema, as Altair's own check would have it. And the check can
     fail: a broken mark is refused."""
@@ -63,11 +63,11 @@ def test_every_chart_the_pages_send_is_valid_vega_lite(open_page):
 
 
 def test_a_spec_is_what_altair_makes_under_the_apps_theme():
-    """charts.spec is Altair's own specification of the chart under the app's theme (the shared
+    """drawing.spec is Altair's own specification of the chart under the app's theme (the shared
     padding, no view size: Streamlit sizes the charts), its data sets as Arrow holding the same
     rows."""
     chart = charts.accuracy_chart(np.arange(0, 1000, 100), np.linspace(0, 1, 10), 900)
-    made = charts.spec(chart)
+    made = drawing.spec(chart)
     altair = chart.to_dict()
     assert altair["padding"] == charts.PADDING and "config" not in altair
     rows = altair.pop("datasets")
@@ -78,13 +78,13 @@ def test_a_spec_is_what_altair_makes_under_the_apps_theme():
 
 
 def test_a_chart_from_a_layout_is_its_layout_over_the_given_rows():
-    """charts.from_layout: the layout (everything but the rows) is made once per key and
+    """drawing.from_layout: the layout (everything but the rows) is made once per key and
     language; the rows sent are the ones given, and the layout reads them by name."""
-    charts._layout.cache_clear()
+    drawing._layout.cache_clear()
     first = charts.error_chart(np.linspace(1, 0, 50))
     second = charts.error_chart(np.linspace(2, 1, 50))
-    assert charts._layout.cache_info().misses == 1 and first.text == second.text
-    assert json.loads(first.text)["data"] == {"name": charts.ROWS}
-    rows = pa.ipc.open_stream(second.datasets[charts.ROWS]).read_all().to_pylist()
+    assert drawing._layout.cache_info().misses == 1 and first.text == second.text
+    assert json.loads(first.text)["data"] == {"name": drawing.ROWS}
+    rows = pa.ipc.open_stream(second.datasets[drawing.ROWS]).read_all().to_pylist()
     assert [row["iteration"] for row in rows] == list(range(50))
     assert [row["high"] for row in rows] == pytest.approx(np.linspace(2, 1, 50))
