@@ -14,10 +14,13 @@ from compute import jobs
 from ui import models, settings
 from ui.i18n import t
 
-PAGES = [(train, "train", "📉"), (calculator, "calculator", "🧮"), (backprop, "backprop", "🔁"),
-         (insight, "insight", "🔍")]  # (module, URL path, icon); the first is the start page,
+# (module, URL path, icon: Material icons, which need no emoji font); the first is the start page,
 # served at / (Streamlit gives the default page no path of its own: /train, the link a visitor
 # may be given, is a hidden page that sends them to /, link parameters kept)
+PAGES = [(train, "train", ":material/show_chart:"),
+         (calculator, "calculator", ":material/calculate:"),
+         (backprop, "backprop", ":material/swap_vert:"),
+         (insight, "insight", ":material/search:")]
 
 
 def show(page, config):
@@ -28,19 +31,20 @@ def show(page, config):
     if over:
         body.error(t("too_big", seconds=seconds, limit=jobs.JOB_SECONDS,
                      iterations=config.iterations, hidden=config.hidden, bits=config.bits),
-                   icon="🛑")
+                   icon=":material/block:")
         return
     model = models.get_model(config, body)  # None: it said why in `body`
     if model is None:
         return
     if model.result.status == "diverged" and not page.SHOWS_DIVERGED:
-        body.error(t("diverged_page"), icon="💥")
+        body.error(t("diverged_page"), icon=":material/warning:")
         return
     with body.container():
         page.render(model)
 
 
-st.set_page_config(page_title="退位减法 RNN Playground", page_icon="➖", layout="wide")
+st.set_page_config(page_title="退位减法 RNN Playground", page_icon=":material/remove:",
+                   layout="wide")
 settings.check_query_params()
 config = settings.draw_sidebar()
 pages = [st.Page(partial(show, module, config), title=t(module.NAV), icon=icon,

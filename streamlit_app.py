@@ -45,8 +45,8 @@ def _warm_up():
         for page in PAGES:
             importlib.import_module(f"app_pages.{page}")
         LOG.info("warm-up: pages imported at %.2f s", time.perf_counter() - started)
-        # the page's emoji icons: Streamlit checks them against a pattern of every emoji, which
-        # it compiles on first use (0.17 s here), in the first visitor's run otherwise
+        # Streamlit checks the page icon against a pattern of every emoji (before it sees a
+        # Material icon), which it compiles on first use (0.17 s here), in the first visitor's run
         warm_up_emoji()
         try:
             model = trained.result()

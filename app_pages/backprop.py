@@ -113,7 +113,7 @@ def draw_reach(model):
         reaches, t("bs_reach_title", last=width - 1), t("bs_reach_subtitle", a=top),
         t("bs_axis_reach"))), text)
     if len(nets) == 1:
-        st.info(t("bs_reach_upload"), icon="📦")
+        st.info(t("bs_reach_upload"), icon=":material/upload_file:")
     sentences = [fade_sentence(name, blame.fade_per_step(reach)) for name, reach in reaches]
     final = blame.fade_per_step(reaches[-1][1])
     if not np.isnan(final):  # nan: no error at the last bit, nothing travels back to compare
@@ -188,7 +188,7 @@ def draw_time_lapse(model, walked):
     when each bit became right for good."""
     st.header(t("bs_lapse_header"))
     if model.uploaded or len(model.result.snapshots) < 2:
-        st.info(t("bs_lapse_upload"), icon="📦")
+        st.info(t("bs_lapse_upload"), icon=":material/upload_file:")
         return
     a, b = walked.shown.a, walked.shown.b
     st.markdown(t("bs_lapse_text", a=a, b=b))
@@ -245,7 +245,8 @@ def draw_forward(shown):
                                 row_labels=[label for label, _ in table], show_values=True))
     st.info(t("bp_forward_step", t=step, a=int(trace.inputs[step, 0]),
               b=int(trace.inputs[step, 1]), out=trace.output[step],
-              target=int(trace.target[step]), borrow=int(shown.borrow[step])), icon="➡️")
+              target=int(trace.target[step]), borrow=int(shown.borrow[step])),
+            icon=":material/arrow_forward:")
     left, right = st.columns(2)
     drawing.draw(charts.heatmap(trace.hidden.T, t("bp_hidden_title"), t("axis_unit"),
                                 t("axis_state"), diverging=False, highlight=step + 1,
@@ -316,7 +317,7 @@ def draw_gradient_check(shown, params, bits):
     with box.container():
         (st.success if check.passed else st.error)(
             t("bp_gradcheck_pass" if check.passed else "bp_gradcheck_fail",
-              error=check.relative_error), icon="✅" if check.passed else "❌")
+              error=check.relative_error), icon=":material/check_circle:" if check.passed else "❌")
         key = "bp_gradcheck_all" if check.checked == check.total else "bp_gradcheck_sample"
         st.caption(t(key, checked=check.checked, weights=check.total))
 

@@ -6,7 +6,7 @@ from rnn import evaluate
 from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
 from ui import charts, computing, drawing
-from ui.i18n import t
+from ui.i18n import Text, t
 from ui.keys import scoped
 from ui.upload import model_in_use, upload_note
 
@@ -16,6 +16,8 @@ NUMBER_INPUT_BITS = 32  # wider operands are typed into a text box (JavaScript n
 GRID_BITS = 16  # bits per row of the bit grid, so that a phone shows every digit
 METRIC_BITS = 32  # wider answers are written out in full rather than as metrics (cut on phones)
 RANDOM_PROBLEMS = 20
+OPERANDS = {"a": ("calc_a", 200), "b": ("calc_b", 57)}  # link name: (widget key, 8-bit default)
+LINK_READ = "calc_link_read"  # session key: the link's a and b were read (their notices kept)
 
 
 def render(model):
@@ -36,16 +38,58 @@ def draw(model):
     if wide:  # scoped by the net's width: its choices start from the net in use
         width = st.slider(t("calc_width"), 2, 64, max(train_bits, 16),
                           key=scoped("calc_width", train_bits), persist_state="session")
+    read_link(width)
+    for notice in st.session_state[LINK_READ]:
+        st.warning(t("calc_link_bad", name=Text(notice[0]), value=notice[1], top=notice[2]),
+                   icon=":material/link_off:")
     left, right = st.columns(2)
     with left:
-        a = operand(t("calc_a"), 200, "calc_a", width)
+        a = operand(t("calc_a"), *OPERANDS["a"][::-1], width)
     with right:
-        b = operand(t("calc_b"), 57, "calc_b", width)
+        b = operand(t("calc_b"), *OPERANDS["b"][::-1], width)
     st.caption(t("calc_range", top=2**width - 1, width=width))
     if a is None or b is None:
         return
+    write_link({"a": a, "b": b}, width)
     draw_answer(params, a, b, width, train_bits)
     draw_random_problems(params, width)
+
+
+def read_link(width):
+    """Once per session, before the boxes are drawn: a and b from the link (?a=200&b=57), each
+    checked as a typed operand at the width in use; one that passes starts its box, one that
+    does not is dropped from the link with a notice (kept for the session) and its box starts
+    from its default."""
+    if LINK_READ in st.session_state:
+        return
+    notices = []
+    for name, (key, _) in OPERANDS.items():
+        values = st.query_params.get_all(name)
+        if not values:
+            continue
+        value, problem = parse_operand(values[0], width) if len(values) == 1 else (None, "many")
+        if problem:
+            notices.append((name, ", ".join(values), 2**width - 1))
+            st.query_params.pop(name, None)
+        else:
+            st.session_state[scoped(key, "last")] = value
+    st.session_state[LINK_READ] = notices
+
+
+def write_link(values, width):
+    """a and b in the link, so that a reload or a copied link opens the same problem; a default
+    leaves it (as the sidebar's settings do)."""
+    for name, value in values.items():
+        if value == scaled_default(OPERANDS[name][1], width):
+            st.query_params.pop(name, None)
+        elif st.query_params.get_all(name) != [str(value)]:
+            st.query_params[name] = str(value)
+
+
+def scaled_default(default, width):
+    """An 8-bit default scaled to `width` bits (see `operand`)."""
+    top = 2**width - 1
+    return round(default * top / 255) if top < 255 else default
 
 
 def operand(label, default, key, width):
@@ -54,8 +98,7 @@ def operand(label, default, key, width):
     12 - 3 at 4 bits, still a problem with borrows, where clamping would give 15 - 15). A value
     the visitor chose at another width is kept when it fits this one."""
     top = 2**width - 1
-    if top < 255:
-        default = round(default * top / 255)
+    default = scaled_default(default, width)
     widget, last = scoped(key, width), scoped(key, "last")
     chosen = st.session_state.get(last)
     if widget not in st.session_state and chosen is not None and chosen <= top:
@@ -124,12 +167,12 @@ def draw_answer(params, a, b, width, train_bits):
     if a < b:
         st.info(t("calc_below_zero", a=a, b=b, negative=a - b, width=width, wrapped=wrapped,
                   verdict=t("calc_wrapped_same") if not wrong.any()
-                  else t("calc_wrapped_wrong", count=int(wrong.sum()))), icon="↩️")
+                  else t("calc_wrapped_wrong", count=int(wrong.sum()))), icon=":material/undo:")
         st.caption(t("calc_twos_complement", negative=a - b, width=width))
     elif not wrong.any():
-        st.success(t("calc_right", a=a, b=b, value=net_value), icon="✅")
+        st.success(t("calc_right", a=a, b=b, value=net_value), icon=":material/check_circle:")
     else:
-        st.error(t("calc_wrong", count=int(wrong.sum()), width=width), icon="❌")
+        st.error(t("calc_wrong", count=int(wrong.sum()), width=width), icon=":material/cancel:")
     if width > train_bits:
         st.caption(t("calc_longer", width=width, bits=train_bits))
     drawing.show(charts.probability_chart(msb_first(proba), msb_first(expected)),

@@ -76,7 +76,7 @@ def draw_map(model):
                                  t("calc_net_answer"): net, t("calc_true_answer"): a - b})
                 st.dataframe(rows, hide_index=True)
             else:
-                st.success(t("in_all_right", pairs=pairs), icon="✅")
+                st.success(t("in_all_right", pairs=pairs), icon=":material/check_circle:")
     else:
         found = analysed(model, "sample_map")
         if found is None:
@@ -196,7 +196,7 @@ def draw_sweep(kind, configs, iterations):
     seconds = cost.sweep_seconds(configs)
     if result is None and seconds > jobs.JOB_SECONDS:
         st.info(t("in_sweep_too_big", count=len(configs), seconds=seconds,
-                  limit=jobs.JOB_SECONDS), icon="🛑")
+                  limit=jobs.JOB_SECONDS), icon=":material/block:")
         return
     slot, earlier = st.empty(), result is not None
     if result is None and slot.button(t("in_sweep_run", count=len(configs)),

@@ -29,7 +29,8 @@ def render(model):
     st.markdown(t("train_intro", hidden=config.hidden))
     draw_starting_points()
     if result.status == "diverged":
-        st.error(t("diverged", iteration=result.iterations_done, alpha=config.alpha), icon="💥")
+        st.error(t("diverged", iteration=result.iterations_done, alpha=config.alpha),
+                 icon=":material/warning:")
     draw_advice(model)
     columns = st.columns(4)
     columns[0].metric(t("metric_accuracy"), f"{curve.final.accuracy:.2%}",

@@ -53,6 +53,7 @@ NUMBERS = {
     "bits": Field(2, 16, DEFAULTS.bits),
 }
 CHOICES = {"sampling": ("book", "fixed"), "lang": tuple(LANGUAGES)}
+LANG_CHOSEN = "lang_chosen"  # session flag: the visitor chose the language (picker or link)
 NOTICES = "url_notices"  # session key: notices about dropped query parameters
 MAX_LINK_FIELDS = 1000  # Streamlit ignores a query string with more parameters than this
 
@@ -80,6 +81,8 @@ def check_query_params():
             if value is None:
                 notices.append(("notice_choice", name, values[0], ", ".join(CHOICES[name])))
         st.session_state[name] = default_of(name) if value is None else value
+        if name == "lang" and value is not None:
+            st.session_state[LANG_CHOSEN] = True  # a link's language stays in the link
     st.session_state[NOTICES] = notices
 
 
@@ -96,10 +99,13 @@ def link_text(name, value):
 
 def write_link():
     """The link after this run: every setting that is not its default, in its plain form, so
-    that a copied link opens the same run (and a default follows the visitor's own)."""
+    that a copied link opens the same run (and a default follows the visitor's own); and the
+    language once it was chosen (by the picker or the link), even where it is the browser's: a
+    teacher's Chinese link stays Chinese on a student's English phone."""
     for name in [*NUMBERS, *CHOICES]:
         value = st.session_state[name]
-        if value == default_of(name):
+        chosen = name == "lang" and st.session_state.get(LANG_CHOSEN, False)
+        if value == default_of(name) and not chosen:
             st.query_params.pop(name, None)
         elif st.query_params.get_all(name) != [link_text(name, value)]:
             st.query_params[name] = link_text(name, value)
@@ -142,7 +148,7 @@ def draw_notices():
                 "notice_range": lambda: t(key, name=name, value=shown, low=rest[0], high=rest[1],
                                           step=rest[2], default=rest[3]),
                 "notice_choice": lambda: t(key, name=name, value=shown, choices=rest[0])}[key]()
-        box.warning(text, icon="⚠️")
+        box.warning(text, icon=":material/warning:")
     if box.button(t("notice_dismiss"), key="dismiss_notices"):
         st.session_state[NOTICES] = []
         st.rerun()
@@ -155,6 +161,7 @@ def draw_sidebar():
     its default, which a rerun that does not carry the widget's state falls back to."""
     sidebar = st.sidebar
     sidebar.radio("语言 / Language", CHOICES["lang"], key="lang", format_func=LANGUAGES.get,
+                  on_change=choose_language,
                   index=CHOICES["lang"].index(default_of("lang")), horizontal=True)
     sidebar.header(t("sidebar_title"))
     for name, field in NUMBERS.items():
@@ -167,6 +174,11 @@ def draw_sidebar():
     sidebar.button(t("reset"), help=t("reset_help"), on_click=reset)
     write_link()
     return current_config()
+
+
+def choose_language():
+    """The picker's callback: from now on the language stays in the link."""
+    st.session_state[LANG_CHOSEN] = True
 
 
 def reset():

@@ -12,7 +12,8 @@ page. Nothing else in the app, the tests or the scripts reaches into Streamlit's
   makes each chart's specification once and keeps it (ui.drawing.spec) instead of having
   st.altair_chart convert it on every rerun; the data must be sent as Streamlit itself sends it.
 - `warm_up_emoji()`: compiles Streamlit's pattern of every emoji, which it otherwise compiles
-  when the first page icon is checked, in the first visitor's script run (0.17 s here).
+  in the first visitor's script run (0.17 s here): st.set_page_config asks whether the page icon
+  is an emoji before it looks for a Material icon, though the app's icons are all Material ones.
 - `logger(name)`: a logger that writes into the server's log as Streamlit's own do (the compute
   service logs through the standard library's logging, under "compute").
 - `BackMsg`, `ForwardMsg`: Streamlit's websocket messages, which the load test and the replica
@@ -46,7 +47,7 @@ def arrow_bytes(frame):
 
 
 def warm_up_emoji():
-    importlib.import_module("streamlit.string_util").is_emoji("➖")
+    importlib.import_module("streamlit.string_util").is_emoji(":material/remove:")
 
 
 def logger(name):

@@ -32,7 +32,7 @@ def model_in_use(model, key):
         try:
             params, config = weights.load(file.getvalue())
         except weights.WeightsError as error:
-            st.error(t(f"weights_{error.reason}"), icon="🚫")
+            st.error(t(f"weights_{error.reason}"), icon=":material/do_not_disturb_on:")
             return model
         config = config or dataclasses.replace(model.config, hidden=params.hidden)
         uploaded = models.from_weights(params, config)
@@ -44,4 +44,5 @@ def upload_note(model):
     """At the top of a page that took an uploaded net: say so, with its size (the upload itself
     sits folded away at the end of the page)."""
     if model.uploaded:
-        st.info(t("using_upload", hidden=model.config.hidden, bits=model.config.bits), icon="📦")
+        st.info(t("using_upload", hidden=model.config.hidden, bits=model.config.bits),
+                icon=":material/upload_file:")

@@ -105,13 +105,13 @@ def draw_frame(walked, key, order, index):
     drawing.caption(t(legend))
     with words:
         if phase == FORWARD:
-            st.info(forward_sentence(walked, step), icon="➡️")
+            st.info(forward_sentence(walked, step), icon=":material/arrow_forward:")
         elif phase == QUESTION:
             ask(walked, key)
         elif phase == BACKWARD:
-            st.info(backward_sentence(walked, step), icon="⬅️")
+            st.info(backward_sentence(walked, step), icon=":material/arrow_back:")
         else:
-            st.info(update_sentence(walked, shown.alpha), icon="⚖️")
+            st.info(update_sentence(walked, shown.alpha), icon=":material/balance:")
 
 
 def forward_sentence(walked, step):

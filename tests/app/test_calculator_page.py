@@ -211,3 +211,31 @@ def test_the_upload_is_folded_away_below_the_page(calc):
     assert expander.label == "Advanced: use your own weights file"
     assert len(expander.get("file_uploader")) == 1
     assert at.main.children  # the problem is drawn above it
+
+
+def test_a_link_opens_its_problem_and_keeps_it(calc):
+    """?a=150&b=20 opens 150 − 20 (the boxes, the grid and the answer agree); the link keeps a and
+    b as the visitor types, and drops one that is back at its default."""
+    at = calc({"a": "150", "b": "20"})
+    assert at.number_input(key="calc_a_8").value == 150
+    assert bit_rows(at)["true bits"] == format(130, "08b")
+    assert metrics(at)["True answer"] == "130" and not at.warning
+    assert (at.query_params["a"], at.query_params["b"]) == ("150", "20")
+    at.number_input(key="calc_b_8").set_value(57).run()
+    assert at.query_params["a"] == "150" and "b" not in at.query_params
+
+
+@pytest.mark.parametrize("query, shown", [
+    ({"a": "300"}, "300"), ({"a": "-5"}, "-5"), ({"a": "12abc"}, "12abc"),
+    ({"a": ["9", "10"]}, "9, 10")])
+def test_a_bad_link_operand_gets_a_notice_and_its_default(calc, query, shown):
+    """An a that is not an 8-bit number: a notice in the page's language names it and the range,
+    the box, the grid and the answer all use the default, and the link no longer holds it."""
+    at = calc(query)
+    assert at.warning[0].value == (f"The link's a=` {shown} ` is not a number from 0 to 255, "
+                                   "so it was not used: the box starts from its default.")
+    assert at.number_input(key="calc_a_8").value == 200
+    assert bit_rows(at)["a = 200"] == "11001000" and metrics(at)["True answer"] == "143"
+    assert "a" not in at.query_params
+    zh = calc({**query, "lang": "zh"})
+    assert zh.warning[0].value.startswith(f"链接里的 a=` {shown} ` 不是 0 到 255 之间的数")

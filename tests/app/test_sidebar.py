@@ -96,6 +96,21 @@ def test_language_follows_the_browser(app, locale, lang):
     assert at.sidebar.radio(key="lang").value == lang
 
 
+def test_a_chosen_language_stays_in_the_link(app):
+    """A link's language stays in the link even where it is the browser's own (a teacher's
+    ?lang=zh opened in a Chinese browser, then shared on to an English phone); a language picked
+    in the sidebar stays too, even when it is picked back to the browser's; a visitor who never
+    chose gets no lang in the link (it follows their browser)."""
+    at = app({"lang": "zh"}, locale="zh-CN").run()
+    assert at.query_params["lang"] == "zh" and at.title[0].value == "RNN 学习退位减法"
+    at = app(locale="zh-CN").run()
+    assert "lang" not in at.query_params
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.query_params["lang"] == "en"
+    at.sidebar.radio(key="lang").set_value("zh").run()
+    assert at.query_params["lang"] == "zh"
+
+
 def test_switching_language_keeps_the_settings(app):
     """Changing the language keeps every other setting."""
     at = app({"hidden": "12"}).run()

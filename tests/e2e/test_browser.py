@@ -332,3 +332,59 @@ def test_a_link_too_long_to_read_says_so(page, app_url):
     wait_for_script(page)
     expect(page.get_by_text("这个链接带的参数太多")).to_be_hidden()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
+def test_icons_need_no_emoji_font(page, app_url):
+    """Every icon the app draws is one of Streamlit's Material icons, a font Streamlit serves
+    itself: on a machine without an emoji font (this one) none turns into an empty box. The
+    navigation's four icons and the backprop page's notes are checked in the browser; every
+    `icon=` and `page_icon=` in the app's code names a Material icon."""
+    page.goto(f"{app_url}/backprop")
+    wait_for_script(page)
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_test_id("stIconMaterial")).to_have_count(4)
+    assert page.get_by_test_id("stIconEmoji").count() == 0
+    icons = []
+    for path in [*REPO.glob("app_pages/*.py"), *REPO.glob("ui/*.py"), REPO / "playground.py"]:
+        icons += re.findall(r'(?:icon|page_icon)=(?:icon|"([^"]*)")', path.read_text("utf-8"))
+    named = [icon for icon in icons if icon]
+    assert len(named) >= 20
+    assert all(re.fullmatch(r":material/[a-z_0-9]+:", icon) for icon in named), named
+
+
+def test_a_linked_language_stays_in_the_address(new_page, app_url):
+    """A teacher's ?lang=zh opened in a Chinese browser keeps lang=zh in the address, so the
+    link copied from there opens in Chinese in an English browser too."""
+    page = new_page(locale="zh-CN")
+    page.goto(f"{app_url}/calculator?lang=zh&hidden=12")
+    wait_for_script(page)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert re.search(r"[?&]lang=zh(&|$)", page.url), page.url
+    assert re.search(r"[?&]hidden=12(&|$)", page.url), page.url
+    english = new_page(locale="en-US")
+    english.goto(page.url)
+    wait_for_script(english)
+    expect(english.get_by_role("heading", name="减法计算器")).to_be_visible()
+    assert re.search(r"[?&]lang=zh(&|$)", english.url), english.url
+
+
+def test_a_calculator_link_opens_its_problem_and_a_reload_keeps_it(page, app_url):
+    """/calculator?a=150&b=20 opens 150 − 20; typing b = 30 puts b=30 in the address, and a
+    reload opens 150 − 30 again; a = 300 in a Chinese link gets a Chinese notice and 200."""
+    page.goto(f"{app_url}/calculator?a=150&b=20")
+    wait_for_script(page)
+    expect(metric_value(page, "True answer")).to_have_text("130")
+    field = page.locator(".st-key-calc_b_8").get_by_test_id("stNumberInputField")
+    field.fill("30")
+    field.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]b=30(&|$)"))
+    wait_for_script(page)
+    page.reload()
+    wait_for_script(page)
+    expect(metric_value(page, "True answer")).to_have_text("120")
+    expect(field).to_have_value("30")
+    page.goto(f"{app_url}/calculator?a=300&lang=zh")
+    wait_for_script(page)
+    expect(alert(page, "链接里的 a=")).to_contain_text("不是 0 到 255 之间的数")
+    expect(metric_value(page, "正确答案")).to_have_text("143")
+    assert "a=300" not in page.url
