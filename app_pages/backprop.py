@@ -13,11 +13,13 @@ from rnn import analysis, blame, cost
 from ui import charts, computing, drawing, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
+from ui.operands import read_link, write_link
 from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_backprop", "bp_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
 WIDE = 32  # the wider calculator's width, for the reach of the last bit's error
+LINK_READ = "bp_link_read"  # session key: the link's a and b, read (its notices kept)
 
 
 def render(model):
@@ -59,7 +61,8 @@ def render(model):
 
 def choose_problem(model):
     """The problem and the snapshot the visitor picks: (the snapshot's weights, a, b, the
-    snapshot's iteration)."""
+    snapshot's iteration). a and b come from the link the first time (`ui.operands`) and go
+    back into it."""
     config = model.config
     snapshots = model.result.snapshots
     iterations = [int(i) for i in model.result.snapshot_iterations]
@@ -70,12 +73,16 @@ def choose_problem(model):
         first, second = sorted(int(v) for v in rng.integers(0, top + 1, size=2))
         st.session_state[scoped("bp_a", bits)], st.session_state[scoped("bp_b", bits)] = \
             second, first
+    defaults = {"a": 2 ** (bits - 1), "b": 1}
+    read_link(LINK_READ, bits, lambda name, value: st.session_state.update(
+        {scoped(f"bp_{name}", bits): value}))
     left, middle = st.columns(2)
-    a = int(left.number_input(t("calc_a"), 0, top, 2 ** (bits - 1), key=scoped("bp_a", bits),
+    a = int(left.number_input(t("calc_a"), 0, top, defaults["a"], key=scoped("bp_a", bits),
                               persist_state="session"))
-    b = int(middle.number_input(t("calc_b"), 0, top, 1, key=scoped("bp_b", bits),
+    b = int(middle.number_input(t("calc_b"), 0, top, defaults["b"], key=scoped("bp_b", bits),
                                 persist_state="session"))
     st.caption(t("calc_range", top=top, width=bits))
+    write_link({"a": a, "b": b}, defaults)
     if len(iterations) > 1:
         chosen = st.select_slider(t("bp_snapshot"), iterations, value=iterations[-1],
                                   key=scoped("bp_snapshot", config), help=t("bp_snapshot_help"),

@@ -6,8 +6,9 @@ from rnn import evaluate
 from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
 from ui import charts, computing, drawing
-from ui.i18n import Text, t
+from ui.i18n import t
 from ui.keys import scoped
+from ui.operands import parse_operand, read_link, write_link
 from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_calculator", "calc_title"  # catalogue keys of its menu entry and its title
@@ -17,7 +18,7 @@ GRID_BITS = 16  # bits per row of the bit grid, so that a phone shows every digi
 METRIC_BITS = 32  # wider answers are written out in full rather than as metrics (cut on phones)
 RANDOM_PROBLEMS = 20
 OPERANDS = {"a": ("calc_a", 200), "b": ("calc_b", 57)}  # link name: (widget key, 8-bit default)
-LINK_READ = "calc_link_read"  # session key: the link's a and b were read (their notices kept)
+LINK_READ = "calc_link_read"  # session key: the link's a and b, read (its notices kept)
 
 
 def render(model):
@@ -38,52 +39,25 @@ def draw(model):
     if wide:  # scoped by the net's width: its choices start from the net in use
         width = st.slider(t("calc_width"), 2, 64, max(train_bits, 16),
                           key=scoped("calc_width", train_bits), persist_state="session")
-    read_link(width)
-    for notice in st.session_state[LINK_READ]:
-        st.warning(t("calc_link_bad", name=Text(notice[0]), value=notice[1], top=notice[2]),
-                   icon=":material/link_off:")
+    read_link(LINK_READ, width, start_box)
     left, right = st.columns(2)
     with left:
-        a = operand(t("calc_a"), *OPERANDS["a"][::-1], width)
+        a = operand(t("calc_a"), OPERANDS["a"][1], OPERANDS["a"][0], width)
     with right:
-        b = operand(t("calc_b"), *OPERANDS["b"][::-1], width)
+        b = operand(t("calc_b"), OPERANDS["b"][1], OPERANDS["b"][0], width)
     st.caption(t("calc_range", top=2**width - 1, width=width))
     if a is None or b is None:
         return
-    write_link({"a": a, "b": b}, width)
+    write_link({"a": a, "b": b}, {name: scaled_default(default, width)
+                                  for name, (_, default) in OPERANDS.items()})
     draw_answer(params, a, b, width, train_bits)
     draw_random_problems(params, width)
 
 
-def read_link(width):
-    """Once per session, before the boxes are drawn: a and b from the link (?a=200&b=57), each
-    checked as a typed operand at the width in use; one that passes starts its box, one that
-    does not is dropped from the link with a notice (kept for the session) and its box starts
-    from its default."""
-    if LINK_READ in st.session_state:
-        return
-    notices = []
-    for name, (key, _) in OPERANDS.items():
-        values = st.query_params.get_all(name)
-        if not values:
-            continue
-        value, problem = parse_operand(values[0], width) if len(values) == 1 else (None, "many")
-        if problem:
-            notices.append((name, ", ".join(values), 2**width - 1))
-            st.query_params.pop(name, None)
-        else:
-            st.session_state[scoped(key, "last")] = value
-    st.session_state[LINK_READ] = notices
-
-
-def write_link(values, width):
-    """a and b in the link, so that a reload or a copied link opens the same problem; a default
-    leaves it (as the sidebar's settings do)."""
-    for name, value in values.items():
-        if value == scaled_default(OPERANDS[name][1], width):
-            st.query_params.pop(name, None)
-        elif st.query_params.get_all(name) != [str(value)]:
-            st.query_params[name] = str(value)
+def start_box(name, value):
+    """A linked operand starts its box: as the value last chosen, which `operand` gives the box
+    of whatever width is in use when it fits."""
+    st.session_state[scoped(OPERANDS[name][0], "last")] = value
 
 
 def scaled_default(default, width):
@@ -113,28 +87,6 @@ def operand(label, default, key, width):
             return None
     st.session_state[last] = value
     return value
-
-
-BASES = {"0x": (16, "0123456789abcdef", "x"), "0b": (2, "01", "b"), "": (10, "0123456789", "d")}
-
-
-def parse_operand(text, width):
-    """A typed operand: (value, None), or (None, catalogue key of what is wrong with it).
-    Decimal, or hexadecimal after 0x, or binary after 0b; underscores are ignored; a minus sign
-    makes it out of range. The digits are counted before they are converted, so a huge number
-    costs nothing and is called too big (Python refuses to convert more than 4,300 digits)."""
-    digits = text.strip().replace("_", "").lower()
-    negative = digits.startswith("-")
-    digits = digits.removeprefix("-")
-    prefix = digits[:2] if digits[:2] in ("0x", "0b") else ""
-    base, allowed, spec = BASES[prefix]
-    digits = digits[len(prefix):]
-    if not digits or any(c not in allowed for c in digits):
-        return None, "calc_not_a_number"
-    top = 2**width - 1
-    if negative or len(digits.lstrip("0")) > len(format(top, spec)) or int(digits, base) > top:
-        return None, "calc_out_of_range"
-    return int(digits, base), None
 
 
 def draw_answer(params, a, b, width, train_bits):

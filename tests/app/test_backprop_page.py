@@ -184,6 +184,21 @@ def test_another_problem_and_the_random_button(page):
     assert not at.exception
 
 
+def test_a_link_opens_its_problem(page):
+    """?a=200&b=57 opens the walk on 200 − 57 (the issue's link opened 128 − 1); a typed problem
+    goes into the link; a = 300 (not 8 bits) is refused with a notice in the page's language and
+    the default problem is walked."""
+    at = page({"a": "200", "b": "57"})
+    assert not at.exception and not at.warning
+    assert any(c.value.startswith("Problem 200 − 57 = 143") for c in at.caption)
+    at.number_input(key="bp_b_8").set_value(100).run()
+    assert (at.query_params["a"], at.query_params["b"]) == ("200", "100")
+    at = page({"a": "300", "b": "57", "lang": "zh"})
+    assert at.warning[0].value.startswith("链接里的 a=` 300 ` 不是 0 到 255 之间的数")
+    assert at.number_input(key="bp_a_8").value == 128 and "a" not in at.query_params
+    assert at.number_input(key="bp_b_8").value == 57
+
+
 def test_step_buttons_walk_forward_and_back_without_play(page):
     """Next, Back and Start again move the walk one frame at a time (kept within its ends),
     each frame saying where it is; the picture shows the bits computed so far."""

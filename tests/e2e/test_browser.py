@@ -388,3 +388,12 @@ def test_a_calculator_link_opens_its_problem_and_a_reload_keeps_it(page, app_url
     expect(alert(page, "链接里的 a=")).to_contain_text("不是 0 到 255 之间的数")
     expect(metric_value(page, "正确答案")).to_have_text("143")
     assert "a=300" not in page.url
+
+
+def test_a_backprop_link_opens_its_problem(page, app_url):
+    """/backprop?a=200&b=57 walks 200 − 57 (it used to open 128 − 1 and leave a=200 in the
+    address), and the address keeps the problem."""
+    page.goto(f"{app_url}/backprop?a=200&b=57")
+    wait_for_script(page)
+    expect(page.get_by_text("Problem 200 − 57 = 143")).to_be_visible()
+    assert re.search(r"[?&]a=200(&|$)", page.url) and re.search(r"[?&]b=57(&|$)", page.url)
