@@ -183,16 +183,19 @@ def ask(walked, key):
 
 def question_verdict(walked, chosen):
     """(whether bit `chosen` gets the most blame, the sentence that says so and why). A bit
-    whose blame ties with the most counts as right."""
+    whose blame ties with the most counts as right, and so does one whose share is the most's
+    as the sentence writes it (13 % against 13 %: calling that wrong would contradict it)."""
     blamed, trace = walked.blame, walked.shown.trace
     best = walked.most_blamed
     why = t(part_key("bs_why", float(blamed.own_part[best])), out=float(trace.output[best]),
             y=int(trace.target[best]))
-    share = float(blamed.share[best])
+    share, chosen_share = float(blamed.share[best]), float(blamed.share[chosen])
     if blamed.size[chosen] >= blamed.size[best]:
         return True, t("bs_question_right", t=best, share=share, why=why)
+    if f"{chosen_share:.0%}" == f"{share:.0%}":  # equal as the sentence writes them: a tie
+        return True, t("bs_question_tie", t=best, share=share, chosen=chosen, why=why)
     return False, t("bs_question_wrong", t=best, share=share, chosen=chosen,
-                    chosen_share=float(blamed.share[chosen]), why=why)
+                    chosen_share=chosen_share, why=why)
 
 
 def parse_number(typed):

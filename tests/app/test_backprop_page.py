@@ -555,3 +555,27 @@ def test_a_net_whose_numbers_underflow_says_so_and_never_nan(page_of, scale):
     texts = [e.value for kind in ("markdown", "caption", "info") for e in at.get(kind)]
     assert not [text for text in texts if re.search(r"\bnan\b", text, re.IGNORECASE)]
     assert any("so nothing travels back to fade or grow" in text for text in texts)
+
+
+@pytest.mark.parametrize("sizes, chosen, right, start", [
+    ([0.1300, 0.1349, 0.7351], 0, True,
+     "Right ✓: bit 0 and bit 1 get about the same blame, 13% each"),
+    ([0.1200, 0.1349, 0.7451], 0, False, "Not this time ✗: bit 1 gets the most blame (13%); bit 0 "
+                                         "gets 12%."),
+    ([0.1349, 0.1349, 0.7302], 0, True, "Right ✓: bit 1 gets the most blame, 13% of it."),
+])
+def test_a_guess_that_ties_as_written_is_right(sizes, chosen, right, start):
+    """The question is over bits 0 and 1 here (bit 2 is not offered): a guess whose share is the
+    most's as the sentence writes it (13 % and 13 %) is right and said to tie; 12 % against 13 %
+    is wrong; an exact tie is right."""
+    from types import SimpleNamespace
+
+    from ui.i18n import speaking
+    from ui.walk import question_verdict
+    size = np.array(sizes)
+    blame = SimpleNamespace(size=size, share=size / size.sum(), own_part=np.array([0.9] * 3))
+    trace = SimpleNamespace(output=np.array([0.2, 0.3, 0.4]), target=np.array([1, 1, 1]))
+    walked = SimpleNamespace(blame=blame, shown=SimpleNamespace(trace=trace), most_blamed=1)
+    with speaking("en"):
+        verdict = question_verdict(walked, chosen)
+    assert verdict[0] is right and verdict[1].startswith(start), verdict[1]
