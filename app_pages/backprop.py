@@ -155,7 +155,7 @@ def reach_of(params, width):
 def wide_work(model):
     """The analysis behind rule_sentence: the net's accuracy at WIDE bits (work, estimate)."""
     return (analysis.length_steps(model.params, (WIDE,)),
-            cost.lengths_seconds(model.config.hidden, (WIDE,), 500))
+            cost.lengths_seconds(model.config.hidden, (WIDE,)))
 
 
 def lapse_work(model, a, b):

@@ -25,7 +25,7 @@ def analyses(model):
         if bits <= EXHAUSTIVE_BITS else ("sample_map", jobs.one(analysis.sampled_map, params, bits))
     return {mapped[0]: (mapped[1], cost.score_seconds(hidden, bits)),
             "lengths": (analysis.length_steps(params, LENGTH_WIDTHS),
-                        cost.lengths_seconds(hidden, LENGTH_WIDTHS, 500)),
+                        cost.lengths_seconds(hidden, LENGTH_WIDTHS)),
             "correlation": (analysis.correlation_steps(params, bits),
                             cost.correlation_seconds(hidden, bits, pairs)),
             "ablation": (analysis.ablation_steps(params, bits),
@@ -101,8 +101,9 @@ def draw_lengths(model):
     lengths = analysed(model, "lengths")
     if lengths is None:
         return
-    ends = {"first": LENGTH_WIDTHS[0], "first_share": lengths[LENGTH_WIDTHS[0]],
-            "last": LENGTH_WIDTHS[-1], "last_share": lengths[LENGTH_WIDTHS[-1]]}
+    first, last = LENGTH_WIDTHS[0], LENGTH_WIDTHS[-1]
+    ends = {"first": first, "first_share": lengths[first], "first_kind": models.scored_on(first),
+            "last": last, "last_share": lengths[last], "last_kind": models.scored_on(last)}
     drawing.show(drawing.stored_chart(model, "lengths", lambda: charts.bars(
         [f"{w}" for w in LENGTH_WIDTHS], [lengths[w] for w in LENGTH_WIDTHS],
         t("in_length_title", bits=bits), t("in_width"), t("axis_accuracy"), percent=True,

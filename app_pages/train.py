@@ -43,7 +43,8 @@ def render(model):
     columns[3].metric(t("metric_speed"),
                       f"{result.iterations_done / max(result.seconds, 1e-9):,.0f}")
 
-    st.markdown(t("train_reading", accuracy=curve.final.accuracy))
+    st.markdown(t("train_reading", accuracy=curve.final.accuracy,
+                  scored=models.scored_on(config.bits)))
     left, right = st.columns(2)
     with left:
         errors = result.errors

@@ -31,7 +31,6 @@ _FUNCTIONS = {  # function -> the type of its value
     sweep.score_model: tuple,
     analysis.correctness_map: analysis.CorrectnessMap,
     analysis.sampled_map: analysis.SampledMap,
-    analysis.random_accuracy: float,
     analysis.state_sums: np.ndarray,
     analysis.centred_sums: tuple,
     analysis.ablated_accuracy: float,

@@ -2,7 +2,8 @@
 the borrow neuron and ablations: each scored against plain arithmetic.
 
 Widths up to EXHAUSTIVE_BITS (rnn.evaluate's threshold) are analysed on every pair a >= b; wider
-ones on SAMPLE random pairs (the map and the correlation) or by `score_width` (the ablation)."""
+ones on SAMPLE random pairs (the map and the correlation) or by `score_width` (the ablation and
+the length test)."""
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,13 +13,13 @@ from .bits import from_bits, subtract_bits, to_bits
 from .evaluate import (
     EXHAUSTIVE_BITS,
     QUIET,
+    accuracy_of,
     all_pairs,
     correctness_grid,
     expected_bits,
     hidden_steps,
     predict_bits,
     random_operands,
-    score_random,
     score_width,
 )
 from .model import forward
@@ -169,24 +170,20 @@ def ablated_accuracy(params, bits, unit):
     return score_width(params, bits, keep).accuracy
 
 
-def length_generalisation(params, widths=(8, 16, 32, 64, 128, 256), count=500, seed=0):
-    """Exact-match accuracy on `count` random pairs a >= b of each width, drawn with seed
-    `seed + width`: {width: accuracy}; here (see `length_steps`)."""
-    return stepping.run(length_steps(params, widths, count, seed))
+def length_generalisation(params, widths=(8, 16, 32, 64, 128, 256)):
+    """Exact-match accuracy at each width by the project's one scoring rule
+    (`evaluate.score_width`: every pair up to EXHAUSTIVE_BITS, else RANDOM_PAIRS random pairs
+    seeded by the width), so a net's bar at its own width is its final accuracy:
+    {width: accuracy}; here (see `length_steps`)."""
+    return stepping.run(length_steps(params, widths))
 
 
-def length_steps(params, widths=(8, 16, 32, 64, 128, 256), count=500, seed=0):
+def length_steps(params, widths=(8, 16, 32, 64, 128, 256)):
     """`length_generalisation` as rnn.steps, one width per step; `done` counts widths."""
     found = {}
     for done, width in enumerate(widths, start=1):
-        found[width] = yield Step(random_accuracy, (params, width, count, seed + width), done,
-                                  len(widths))
+        found[width] = yield Step(accuracy_of, (params, width), done, len(widths))
     return found
-
-
-def random_accuracy(params, bits, count, seed):
-    """`score_random(...).accuracy`."""
-    return score_random(params, bits, count, seed).accuracy
 
 
 def neuron_trace(params, a, b, bits, unit):

@@ -146,6 +146,6 @@ def correlation_seconds(hidden, bits, pairs):
     return 2 * score_seconds(hidden, bits, pairs * bits)
 
 
-def lengths_seconds(hidden, widths, count):
-    """`analysis.length_generalisation`: `count` random pairs of each width."""
-    return sum(score_seconds(hidden, width, count * width) for width in widths)
+def lengths_seconds(hidden, widths):
+    """`analysis.length_generalisation`: one `score_width` of each width."""
+    return sum(score_seconds(hidden, width) for width in widths)

@@ -4,11 +4,13 @@ curve as it falls, drawn where the page's results will appear), then scored; and
 chart, kept with its model."""
 import time
 
+import numpy as np
 import streamlit as st
 
 from compute import jobs
 from compute.jobs import too_big  # noqa: F401 - the pages' name for it
 from compute.models import Model, from_weights  # noqa: F401 - the pages' names for them
+from rnn.evaluate import EXHAUSTIVE_BITS, RANDOM_PAIRS
 from ui import charts, computing, drawing
 from ui.i18n import t
 
@@ -85,7 +87,23 @@ def kept_accuracy(model):
 def show_accuracy(model):
     """The accuracy chart of `model`'s run with its text: the training and insight pages."""
     curve = model.curve
+    last = float(curve.final.accuracy)
+    if curve.first_perfect is None:
+        when = t("chart_accuracy_never")
+    else:  # a net may get every problem right at one snapshot and lose some again later
+        later = np.asarray(curve.iterations) >= curve.first_perfect
+        low = int(np.argmin(np.where(later, curve.accuracy, np.inf)))
+        key = ("chart_accuracy_lost" if last < 1.0 else "chart_accuracy_dip"
+               if curve.accuracy[low] < 1.0 else "chart_accuracy_when")
+        when = t(key, iteration=curve.first_perfect, last=last,
+                 low=float(curve.accuracy[low]), low_at=int(curve.iterations[low]))
     drawing.show(kept_accuracy(model), t(
-        "chart_accuracy_text", first=float(curve.accuracy[0]), last=float(curve.final.accuracy),
-        when=t("chart_accuracy_when", iteration=curve.first_perfect)
-        if curve.first_perfect is not None else t("chart_accuracy_never")))
+        "chart_accuracy_text", first=float(curve.accuracy[0]), last=last, when=when,
+        scored=scored_on(model.config.bits)))
+
+
+def scored_on(bits):
+    """The pairs rnn.evaluate.score_width scores at width `bits`, in words."""
+    if bits <= EXHAUSTIVE_BITS:
+        return t("length_all", pairs=2 ** (bits - 1) * (2**bits + 1), bits=bits)
+    return t("length_random", pairs=RANDOM_PAIRS, bits=bits)

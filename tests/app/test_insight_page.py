@@ -7,7 +7,7 @@ import pytest
 
 from rnn import TrainConfig
 from rnn.bits import subtract_bits, to_bits
-from rnn.evaluate import predict_bits, random_operands
+from rnn.evaluate import RANDOM_PAIRS, predict_bits, random_operands
 from rnn.model import Params
 from tests.app.charts import chart_rows
 from tests.app.charts import chart_titled as chart
@@ -55,19 +55,25 @@ def correlations(params, bits):
 
 def test_map_counts_what_running_every_pair_gives(page):
     """The map's count of wrong problems is what running all 32,896 pairs gives here; the longer
-    numbers chart shows each width's score on the same random operands, computed here."""
+    numbers chart shows each width's score on the pairs the final accuracy is scored on (all of
+    them at 8 bits, 1,000 random ones seeded by the width above), computed here."""
     at = page()
     params = service().models.get(TrainConfig()).params
     assert at.metric[0].value == f"{wrong_pairs(params, 8):,} / 32,896"
     spans = chart_rows(chart(at, "Every 8-bit problem: a (down) − b (across)"))
     assert len(spans) < 2_000  # run-length encoded, not 65,536 cells
-    lengths = chart_rows(chart(at, "Trained on 8 bits, tested on longer random numbers"),
-                         layer=0)
+    lengths = chart_rows(chart(at, "Trained on 8 bits, tested at each width"), layer=0)
     for row in lengths:
         width = int(row["label"])
-        a_bits, b_bits = random_operands(width, 500, np.random.default_rng(width))
+        if width == 8:  # every pair, so the bar is the net's final accuracy
+            assert row["value"] == 1 - wrong_pairs(params, 8) / 32_896
+            continue
+        a_bits, b_bits = random_operands(width, RANDOM_PAIRS, np.random.default_rng(width))
         right = (predict_bits(params, a_bits, b_bits) == subtract_bits(a_bits, b_bits)[0])
-        assert row["value"] == right.all(axis=1).mean()  # the app's: 500 pairs, seed 0 + width
+        assert row["value"] == right.all(axis=1).mean()  # score_width's pairs: seeded by width
+    text = " ".join(c.value for c in at.caption)
+    assert "right on all 32,896 8-bit problems" in text
+    assert "on 1,000 random 256-bit problems" in text
 
 
 def test_borrow_neuron_chart_is_each_units_correlation(page):
@@ -197,7 +203,7 @@ def test_an_undertrained_net_is_not_told_it_works(page):
     """At 2,000 iterations the page states the numbers of the longer-numbers chart, and says
     "why this works" only if every width is right."""
     at = page({"iterations": "2000"})
-    rows = chart_rows(chart(at, "Trained on 8 bits, tested on longer random numbers"), layer=0)
+    rows = chart_rows(chart(at, "Trained on 8 bits, tested at each width"), layer=0)
     text = " ".join(m.value for m in at.markdown)
     if min(row["value"] for row in rows) < 1.0:
         assert "Why this works" not in text and "It has not yet learned one step" in text

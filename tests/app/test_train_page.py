@@ -77,6 +77,31 @@ def test_accuracy_chart_marks_the_first_perfect_snapshot(app, book):
         assert point["accuracy"] == pytest.approx(score_width(params, 8).accuracy)
 
 
+def test_the_accuracy_sentence_follows_its_chart(app):
+    """At 16 bits the net may get every sampled problem right at one snapshot and lose some at
+    a later one: the sentence under the chart says what the plotted points, scored here, do
+    (first 100 %, the lowest point after it, the end), on the 1,000 random pairs it names."""
+    at = app({"bits": "16"}).run()
+    result = train(TrainConfig(bits=16))
+    by_iteration = dict(zip(result.snapshot_iterations.tolist(), result.snapshots))
+    points = [(p["iteration"], score_width(by_iteration[p["iteration"]], 16).accuracy)
+              for p in chart_rows(at.get("vega_lite_chart")[1], layer=0)]
+    text = " ".join(c.value for c in at.caption)
+    assert "Accuracy on 1,000 random 16-bit problems" in text
+    perfect = [i for i, accuracy in points if accuracy == 1.0]
+    if not perfect:
+        assert "it never gets every one right" in text
+        return
+    after = [(accuracy, i) for i, accuracy in points if i >= perfect[0]]
+    low, low_at = min(after)
+    said = f"it first got every one right at iteration {perfect[0]:,}"
+    if points[-1][1] < 1.0:
+        said += f", then fell back to {points[-1][1]:.1%} by the end."
+    elif low < 1.0:
+        said += f", fell back to {low:.1%} at iteration {low_at:,}, and gets every one right"
+    assert said in text
+
+
 def test_book_log_table(app):
     """The book's log as a table: every block of the book's printout, in order."""
     blocks = [block.splitlines() for block in BOOK_LOG.split("------------\n") if block]
