@@ -70,15 +70,22 @@ def operand(label, default, key, width):
     """An operand from a number input, or a text input where a number input loses digits.
     `default` is an 8-bit number; narrower widths get it scaled down (200 - 57 at 8 bits is
     12 - 3 at 4 bits, still a problem with borrows, where clamping would give 15 - 15). A value
-    the visitor chose at another width is kept when it fits this one."""
+    the visitor chose at another width is kept when it fits this one. A number box has no
+    bounds of its own: Streamlit's would keep an out-of-range number in the box, marked only in
+    English for screen readers, while the page went on with the last valid one; here the page
+    says so in its language and draws no answer until the box holds a number that fits."""
     top = 2**width - 1
     default = scaled_default(default, width)
     widget, last = scoped(key, width), scoped(key, "last")
     chosen = st.session_state.get(last)
     if widget not in st.session_state and chosen is not None and chosen <= top:
         st.session_state[widget] = chosen if width <= NUMBER_INPUT_BITS else str(chosen)
-    if width <= NUMBER_INPUT_BITS:
-        value = int(st.number_input(label, 0, top, default, key=widget, persist_state="session"))
+    if width <= NUMBER_INPUT_BITS:  # no bounds in the box: out of range is said in words below
+        value = int(st.number_input(label, value=default, step=1, key=widget,
+                                    persist_state="session"))
+        if not 0 <= value <= top:
+            st.error(t("calc_out_of_range", value=value, top=top, width=width))
+            return None
     else:
         text = st.text_input(label, str(default), key=widget, persist_state="session")
         value, problem = parse_operand(text, width)

@@ -94,6 +94,20 @@ def test_typed_operands(calc):
     assert metrics(at)["True answer"] == "127" and not at.exception
 
 
+@pytest.mark.parametrize("lang, said", [("en", "300 does not fit in 8 bits (0 to 255)"),
+                                         ("zh", "300 超出了 8 位能表示的范围(0 到 255)")])
+def test_a_number_out_of_range_is_said_and_nothing_disagrees_with_the_box(calc, lang, said):
+    """300 typed into an 8-bit box (and -1): the page says so in its language and draws no
+    answer, instead of answering for the last number that fitted; a fitting one answers again."""
+    at = calc({"lang": lang})
+    for typed in (300, -1):
+        at.number_input(key="calc_a_8").set_value(typed).run()
+        assert not at.exception and not at.metric and not at.get("vega_lite_chart")
+        assert [e.value.startswith(said.replace("300", str(typed))) for e in at.error] == [True]
+    at.number_input(key="calc_a_8").set_value(128).run()
+    assert not at.error and int(at.metric[1].value.replace(",", "")) == 128 - 57  # true answer
+
+
 def test_a_smaller_than_b_is_explained(calc):
     """57 − 200: the true answer shown is −143; the page says it is below zero and that an 8-bit
     net wraps around to 113, with no green "exactly right"; the bits are compared with 113."""

@@ -397,3 +397,22 @@ def test_a_backprop_link_opens_its_problem(page, app_url):
     wait_for_script(page)
     expect(page.get_by_text("Problem 200 − 57 = 143")).to_be_visible()
     assert re.search(r"[?&]a=200(&|$)", page.url) and re.search(r"[?&]b=57(&|$)", page.url)
+
+
+def test_a_typed_number_out_of_range_is_said_in_the_pages_language(page, app_url):
+    """300 typed into the 8-bit a box of a Chinese page: the box keeps 300, the page says in
+    Chinese that it does not fit and shows no answer (none for an older a); 100 answers again."""
+    page.goto(f"{app_url}/calculator?lang=zh")
+    wait_for_script(page)
+    field = page.locator(".st-key-calc_a_8").get_by_test_id("stNumberInputField")
+    field.fill("300")
+    field.press("Enter")
+    wait_for_script(page)
+    expect(alert(page, "300 超出了 8 位能表示的范围")).to_be_visible()
+    expect(field).to_have_value("300")
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    field.fill("100")
+    field.press("Enter")
+    wait_for_script(page)
+    expect(metric_value(page, "正确答案")).to_have_text("43")
+    expect(alert(page, "超出了")).to_have_count(0)
