@@ -1,8 +1,9 @@
 """Entry point: page set-up, the shared sidebar, routing, and the model every page is given.
 
 Each page is a module of app_pages/ with a `render(model)` function; this script draws the page's
-title, obtains the model of the sidebar's settings (training it, with its progress in the place
-where the page's results will appear, if no one has yet) and calls `render(model)`. (A root folder
+title, obtains the model of the sidebar's settings (training it, if no one has yet, with its
+progress above the page last drawn, which stays, faded, until the new one replaces it: the page
+neither collapses nor leaves a stale chart behind) and calls `render(model)`. (A root folder
 named pages/ would switch Streamlit 1.67 into its legacy multipage mode; see README.)
 """
 from functools import partial
@@ -26,7 +27,8 @@ PAGES = [(train, "train", ":material/show_chart:"),
 def show(page, config):
     """Draw `page` for the net of `config`: the title at once, the rest once the net is there."""
     st.title(t(page.TITLE))
-    body = st.empty()  # training progress first, then the page, in the same place
+    body = st.empty()  # training progress, and what stops the page
+    content = st.container()  # the page: the last one drawn stays until the new one replaces it
     seconds, over = models.too_big(config)
     if over:
         body.error(t("too_big", seconds=seconds, limit=jobs.JOB_SECONDS,
@@ -39,7 +41,8 @@ def show(page, config):
     if model.result.status == "diverged" and not page.SHOWS_DIVERGED:
         body.error(t("diverged_page"), icon=":material/warning:")
         return
-    with body.container():
+    body.empty()
+    with content:
         page.render(model)
 
 

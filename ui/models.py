@@ -1,6 +1,6 @@
 """The trained models the pages show: each configuration is trained once per server process
 (compute.jobs, in the worker pool), whoever asks for it first, live (a progress bar and the error
-curve as it falls, drawn where the page's results will appear), then scored; and a run's accuracy
+curve as it falls, drawn above the page last drawn), then scored; and a run's accuracy
 chart, kept with its model."""
 import time
 

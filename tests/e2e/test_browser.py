@@ -416,3 +416,37 @@ def test_a_typed_number_out_of_range_is_said_in_the_pages_language(page, app_url
     wait_for_script(page)
     expect(metric_value(page, "正确答案")).to_have_text("43")
     expect(alert(page, "超出了")).to_have_count(0)
+
+
+MAIN_HEIGHT = ("() => document.querySelector('[data-testid=stMainBlockContainer]')"
+               ".getBoundingClientRect().height")
+
+
+def test_a_training_neither_collapses_the_page_nor_leaves_a_chart_behind(page, app_url):
+    """A seed change trains a new net: on the training page the page drawn before stays under the
+    progress (the page is never shorter than it was, sampled while it trains); on the calculator,
+    once trained, no live error chart is left below the page."""
+    page.goto(f"{app_url}/?iterations=30000")
+    wait_for_script(page)
+    wait_for_charts(page, 2)
+    before = page.evaluate(MAIN_HEIGHT)
+    seed = page.locator(".st-key-seed input[type='range']")
+    seed.focus()
+    seed.press("ArrowRight")
+    page.get_by_text("Training: ").first.wait_for()
+    heights = []
+    while page.get_by_text("Training: ").count() and len(heights) < 400:
+        heights.append(page.evaluate(MAIN_HEIGHT))
+        page.wait_for_timeout(25)
+    wait_for_script(page)
+    assert heights and min(heights) >= before - 1, (before, min(heights))
+    page.goto(f"{app_url}/calculator?iterations=30000&seed=1")
+    wait_for_script(page)
+    seed = page.locator(".st-key-seed input[type='range']")
+    seed.focus()
+    seed.press("ArrowRight")
+    seed.press("ArrowRight")  # a second change interrupts the first training
+    expect(slider_value(page, "seed")).to_have_text("3")
+    wait_for_script(page)
+    expect(metric_value(page, "True answer")).to_have_text("143")
+    expect(page.get_by_text("Error per iteration")).to_have_count(0)
