@@ -450,3 +450,18 @@ def test_a_training_neither_collapses_the_page_nor_leaves_a_chart_behind(page, a
     wait_for_script(page)
     expect(metric_value(page, "True answer")).to_have_text("143")
     expect(page.get_by_text("Error per iteration")).to_have_count(0)
+
+
+def test_one_settings_change_is_one_history_entry(page, app_url):
+    """Each slider change (on a page whose link already holds a and b) adds one entry to the
+    browser's history, holding the new setting."""
+    page.goto(f"{app_url}/calculator?a=100&b=3")
+    wait_for_script(page)
+    start = page.evaluate("history.length")
+    for count, (key, value) in enumerate((("seed", "seed=1"), ("hidden", "hidden=17")), 1):
+        slider = page.locator(f".st-key-{key} input[type='range']")
+        slider.focus()
+        slider.press("ArrowRight")
+        expect(page).to_have_url(re.compile(rf"[?&]{value}(&|$)"))
+        wait_for_script(page)
+        assert page.evaluate("history.length") == start + count
