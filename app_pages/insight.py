@@ -4,10 +4,10 @@ import streamlit as st
 
 from compute import jobs
 from compute.service import SERVER
-from rnn import analysis, cost
+from rnn import analysis, cost, machine
 from rnn.evaluate import EXHAUSTIVE_BITS
 from ui import charts, computing, drawing, models, sweeps
-from ui.i18n import t
+from ui.i18n import Text, t
 from ui.keys import scoped
 
 NAV, TITLE = "page_insight", "in_title"  # catalogue keys of its menu entry and its title
@@ -29,7 +29,9 @@ def analyses(model):
             "correlation": (analysis.correlation_steps(params, bits),
                             cost.correlation_seconds(hidden, bits, pairs)),
             "ablation": (analysis.ablation_steps(params, bits),
-                         cost.ablation_seconds(hidden, bits))}
+                         cost.ablation_seconds(hidden, bits)),
+            "machine": (jobs.one(machine.extract, params, min(bits, EXHAUSTIVE_BITS)),
+                        cost.machine_seconds(hidden))}
 
 
 def analysed(model, name):
@@ -49,6 +51,7 @@ def render(model):
     draw_map(model)
     draw_lengths(model)
     draw_neuron(model)
+    draw_machine(model)
     draw_time(model)
     draw_sweeps(model)
 
@@ -165,6 +168,48 @@ def draw_neuron(model):
         t("axis_accuracy"), highlight=weakest, percent=True, domain=(0, 1), baseline=full)),
                  t("in_ablation_text", unit=weakest, accuracy=ablated.min(), full=full)
                  if ablated.min() < full else t("in_ablation_none", full=full))
+
+
+def draw_machine(model):
+    """The machine the net's hidden states make (rnn.machine) beside school subtraction's."""
+    st.header(t("in_machine"))
+    found = analysed(model, "machine")
+    if found is None:
+        return
+    st.markdown(t("in_machine_intro", pairs=found.pairs))
+    names = [machine_state_name(found, state) for state in range(len(found.next))]
+    true_next, true_output = machine.true_machine()
+    left, right = st.columns(2)
+    with left:
+        st.markdown(t("in_machine_net", states=len(found.next)))
+        st.graphviz_chart(charts.machine_dot(found.next, found.output, names, found.start))
+    with right:
+        st.markdown(t("in_machine_true"))
+        st.graphviz_chart(charts.machine_dot(true_next, true_output, [
+            t("machine_state", name=Text("A"), role=t("machine_no_borrow")),
+            t("machine_state", name=Text("B"), role=t("machine_borrow"))], 0))
+    borrow = int(np.argmax(found.borrow))
+    verdict = ("in_machine_same" if len(found.next) == 2 and found.agree_rule == 1.0
+               else "in_machine_more" if found.agree_rule == 1.0 else "in_machine_not")
+    st.markdown(t("in_machine_text", states=len(found.next), pairs=found.pairs,
+                  agree_net=found.agree_net, agree_rule=found.agree_rule) + " " +
+                t(verdict, states=len(found.next), name=state_letter(found, borrow),
+                  share=float(found.borrow[borrow])))
+
+
+def machine_state_name(found, state):
+    """A state's letter and what it holds: borrow when the steps reaching it (nearly) always
+    borrow, none when they (nearly) never do, else the share that does."""
+    share = float(found.borrow[state])
+    role = (t("machine_borrow") if share >= 0.99 else t("machine_no_borrow") if share <= 0.01
+            else t("machine_mixed", share=share))
+    return t("machine_state", name=state_letter(found, state), role=role)
+
+
+def state_letter(found, state):
+    """A for the start, then B, C, ... for the others in their order."""
+    order = [found.start] + [s for s in range(len(found.next)) if s != found.start]
+    return Text("ABCDEFGH"[order.index(state)])
 
 
 def draw_time(model):

@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from rnn import analysis, batch, blame, curve, evaluate, gradcheck, sweep, training
+from rnn import analysis, batch, blame, curve, evaluate, gradcheck, machine, sweep, training
 from rnn.evaluate import Score
 
 
@@ -35,6 +35,7 @@ _FUNCTIONS = {  # function -> the type of its value
     analysis.centred_sums: tuple,
     analysis.ablated_accuracy: float,
     analysis.neuron_trace: tuple,
+    machine.extract: machine.Machine,
     gradcheck.analytic_gradient: dict,
     gradcheck.central_differences: np.ndarray,
     blame.lapse_part: tuple,

@@ -24,6 +24,7 @@ BLUE_TEXT, ORANGE_TEXT = "#08519c", "#a63603"  # signs drawn as text (✓ ✗ �
 DIVERGING = ["#2166ac", "#f7f7f7", "#b35806"]  # below 0, 0, above 0: blue, white, orange
 SEQUENTIAL = "viridis"  # 0 to 1
 RIGHT_MARK, WRONG_MARK = "✓", "✗"
+NEWLINE = "\\n"  # a line break inside a Graphviz label
 # room around every chart: without it the tops of Chinese titles are clipped by about 1 px
 PADDING = {"top": 6, "left": 6, "right": 4, "bottom": 4}
 
@@ -431,3 +432,26 @@ def time_lapse_chart(iterations, share, learned_at, title, subtitle):
     # Streamlit fits title, axes and legend into the height too
     return alt.layer(cells, halo, signs).properties(
         title=alt.TitleParams(title, subtitle=subtitle), height=26 * steps + 190)
+
+
+def machine_dot(next_state, output, names, start):
+    """A state machine as Graphviz DOT source (st.graphviz_chart draws it in the browser): one
+    node per state named `names`, an arrow into `start`, and one arrow per (state, next state)
+    labelled with the input bit pairs "a b" that take it, each with the bit written ("a b → bit").
+    Transitions a state never takes (-1) are left out."""
+    lines = ['digraph { rankdir=LR; bgcolor="transparent";',
+             f'node [shape=ellipse, style=filled, fillcolor="{RIGHT_LIGHT}", color="{CURRENT}", '
+             'fontname="sans-serif", fontsize=16];',
+             f'edge [color="{MUTED}", fontcolor="{MUTED}", fontname="sans-serif", fontsize=14];',
+             'begin [shape=point, width=0.1, label=""];', f"begin -> s{start};"]
+    for state, name in enumerate(names):
+        lines.append(f's{state} [label="{name}"];')
+    for state in range(len(next_state)):
+        moves = {}
+        for code in range(4):
+            if next_state[state][code] >= 0:
+                moves.setdefault(int(next_state[state][code]), []).append(
+                    f"{code % 2} {code // 2} → {output[state][code]}")
+        for target, labels in moves.items():  # DOT's own line break, "\n", between labels
+            lines.append(f's{state} -> s{target} [label="{NEWLINE.join(labels)}"];')
+    return "\n".join(lines + ["}"])

@@ -1,6 +1,7 @@
 """The insight page, checked against scores computed pair by pair here and against nets built by
 hand whose behaviour is known."""
 import dataclasses
+import re
 
 import numpy as np
 import pytest
@@ -232,3 +233,24 @@ def test_the_warm_up_computes_what_the_pages_analyse_before_anyone_asks(page_of)
         at = page_of(name, model)
         assert not at.exception
     assert all(service().results.get((model.key, name)) is value for name, value in made.items())
+
+
+@pytest.mark.parametrize("query, verdict", [({}, "It is the borrow machine"),
+                                            ({"hidden": "2"}, "It is not the borrow machine")])
+def test_the_machine_section_draws_and_states_the_extracted_machine(page, query, verdict):
+    """The net's machine (rnn.machine, checked against plain-Python replays in
+    tests/rnn/test_machine.py) is drawn with one node per state beside the two-state borrow
+    machine, and the sentence states its agreements and the verdict they give: the book's net
+    writes a - b on every pair, the 2-unit net does not."""
+    from rnn.machine import extract
+    at = page(query)
+    config = TrainConfig(**{name: int(value) for name, value in query.items()})
+    found = extract(service().models.get(config).params, 8)
+    net_dot, true_dot = (chart.proto.spec for chart in at.get("graphviz_chart"))
+    assert len(re.findall(r"^s\d+ \[label=", net_dot, re.M)) == len(found.next)
+    assert true_dot.count("borrow\"]") == 2
+    text = next(m.value for m in at.markdown if m.value.startswith("The net's machine has"))
+    assert f"has {len(found.next)} states" in text
+    assert f"net's own answer on {found.agree_net:.1%}" in text
+    assert f"right answer on {found.agree_rule:.1%}" in text and verdict in text
+    assert (found.agree_rule == 1.0) == (verdict == "It is the borrow machine")
