@@ -2,12 +2,14 @@
 is offered.
 
 `diagnoses(model)` reads how the run ended (blew up, stopped early, still learning, stuck) and
-its settings, and lists what probably happened, each with changes to try: a small step first,
-the book's value last. `candidates` makes them runs, leaving out any change already tried in this
-chain of advice clicks. `advise` trains them in turn in the compute pool (compute.jobs.check: the
-very run the button would start, and training is deterministic; kept, within CHECK_SECONDS) and
-offers the first that gets every problem right, or says that none did. The chain of clicks (the
-settings each click came from) is kept in the session (`chain_to`, `follow`).
+its settings, and lists what probably happened, each with changes to try: a small step first, up
+to the book's value (for a run still learning, four times its iterations when that is more).
+`candidates` makes them runs, then adds the book's settings, leaving out any change already tried
+in this chain of advice clicks. `advise` trains them in turn in the compute pool
+(compute.jobs.check: the very run the button would start, and training is deterministic; kept,
+within CHECK_SECONDS) and offers the first that gets every problem right, or says that none did.
+The chain of clicks (the settings each click came from) is kept in the session (`chain_to`,
+`follow`).
 """
 import dataclasses
 import math
@@ -17,6 +19,7 @@ import numpy as np
 import streamlit as st
 
 from compute import jobs
+from rnn import TrainConfig
 from ui import computing
 from ui.i18n import Text, t
 from ui.settings import CHOICES, DEFAULTS, NUMBERS
@@ -33,7 +36,7 @@ BOOK = "book"  # the changes back to the book's settings (several at once)
 class Candidate:
     key: str  # catalogue key of what probably happened
     changes: dict  # the sidebar settings it tries: {name: value}
-    config: object  # the run they make (rnn.TrainConfig)
+    config: TrainConfig  # the run they make
 
 
 @dataclass
@@ -198,7 +201,7 @@ def listed(texts):
 
 
 def text(advice):
-    """The advice as one paragraph: what probably happened, what the check found, what was
+    """The advice as Markdown paragraphs: what probably happened, what the check found, what was
     checked in vain, and what this chain tried before."""
     parts = [t(advice.key, **advice.values)]
     failed = [t("advice_checked_item", change=change_text(option.changes), accuracy=run.accuracy)
