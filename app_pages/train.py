@@ -5,8 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from rnn.bits import from_bits, msb_first
-from ui import charts, drawing, models
-from ui.advice import advise
+from ui import advice, charts, drawing, models
 from ui.i18n import Text, language, t
 from ui.settings import NUMBERS, default_of
 from ui.upload import download_button
@@ -80,14 +79,19 @@ def draw_log(result):
 
 
 def draw_advice(model):
-    """When the run did not learn: what probably happened, from its numbers, and a button for
-    each thing to try (it sets the sidebar, which trains again)."""
-    for index, advice in enumerate(advise(model)):
-        with st.container(border=True):
-            st.markdown(t(advice.key, **advice.values))
-            (name, value), = advice.changes.items()
-            st.button(t("advice_try", setting=t(name), value=value), key=f"advice_{index}",
-                      on_click=apply, args=(advice.changes,), type="primary")
+    """When the run did not learn: what probably happened, from its numbers, and the change that
+    was checked to get every problem right, as a button (it sets the sidebar, which shows that
+    run); or that no change checked did."""
+    visited = advice.chain_to(model.config)
+    said = advice.advise(model, visited)
+    if said is None:
+        return
+    with st.container(border=True):
+        st.markdown(advice.text(said))
+        if said.fix is not None:
+            st.button(t("advice_try", change=advice.change_text(said.fix.changes)),
+                      key="advice_0", on_click=advice.follow, type="primary",
+                      args=(said.fix.changes, model.config, visited))
 
 
 def apply(changes):

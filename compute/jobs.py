@@ -4,11 +4,13 @@ it, sweeps, and what the pages derive from a net (analyses, gradient checks, tim
 Each is computed once per server process (or once across replicas, for models and sweeps shared
 through Redis) and kept in the service's stores; each is bounded: a configuration whose training
 and scoring rnn.cost puts over JOB_SECONDS is refused before anything runs (`too_big`), a
-gradient check tries the weights that fit in GRADIENT_CHECK_SECONDS. Every step is computed in
-the worker pool, TURN_SECONDS of computing or so at a time.
+gradient check tries the weights that fit in GRADIENT_CHECK_SECONDS, the advice's check the
+candidates that fit in CHECK_SECONDS. Every step is computed in the worker pool, TURN_SECONDS of
+computing or so at a time.
 """
 import dataclasses
 import logging
+from dataclasses import dataclass
 
 from compute.models import LOG_EVERY, Model, digest
 from compute.scheduler import SERVER, Refused
@@ -22,6 +24,7 @@ from rnn.training import Training, advance
 JOB_SECONDS = 6.0  # what one visitor may ask for at once, in seconds of computing as rnn.cost
 # estimates them: a training with its scoring, a sweep
 GRADIENT_CHECK_SECONDS = 1.0  # a gradient check, which the backprop page redoes for every problem
+CHECK_SECONDS = 3.0  # the advice's check of what to suggest, once per failed run (kept)
 TURN_SECONDS = 0.05  # computing time of one step of a training or a sweep (rnn.cost's estimate)
 LOG = logging.getLogger(__name__)  # the server's log: what was trained, and what stopped early
 
@@ -90,6 +93,65 @@ def model(service, config, visitor, watch=None, run=None):
 def warm_model(service, config):
     """The model of `config`, trained for nobody in particular (the server's warm-up)."""
     return model(service, config, SERVER)
+
+
+# ---- the advice's check: a suggestion is trained before it is offered
+
+@dataclass(frozen=True)
+class Checked:
+    """How a candidate's run ended, as the training page would report it."""
+    config: object  # rnn.TrainConfig
+    accuracy: float  # the final accuracy (curve.final)
+    pairs: int  # the problems it was scored on
+    first_perfect: int | None  # the first iteration at 100 % (curve.first_perfect)
+
+
+def affordable(configs):
+    """The leading `configs` whose jobs rnn.cost puts at CHECK_SECONDS together at most (the first
+    always), none of them too big to train."""
+    chosen, total = [], 0.0
+    for config in configs:
+        seconds, over = too_big(config)
+        if over:
+            continue
+        total += seconds
+        if chosen and total > CHECK_SECONDS:
+            break
+        chosen.append(config)
+    return chosen
+
+
+def check_steps(service, configs):
+    """`configs` trained and scored in turn as the page would (a Run each; a model already stored
+    is taken as it is) until one gets every problem right, as rnn.steps; that one is stored as
+    the model of its settings, so that the button that applies them shows it at once. Returns a
+    Checked per configuration tried."""
+    checked, done, total = [], 0, sum(config.iterations for config in configs)
+    for config in configs:
+        made = service.models.get(config)
+        if made is None:
+            steps, value = Run(config).steps(), None
+            while made is None:
+                try:
+                    step = steps.send(value)
+                except StopIteration as finished:
+                    made = finished.value
+                else:
+                    value = yield dataclasses.replace(step, done=done + step.done, total=total)
+        done += config.iterations
+        final = made.curve.final
+        checked.append(Checked(config, final.accuracy, final.pairs, made.curve.first_perfect))
+        if final.accuracy == 1.0:
+            service.models.get_or_build(config, lambda made=made: made)
+            break
+    return checked
+
+
+def check(service, configs, visitor, watch=None):
+    """The advice's check of `configs` (check_steps), computed once and kept."""
+    configs = tuple(configs)
+    return derived(service, ("advice check", configs), check_steps(service, configs), visitor,
+                   sum(cost.job_seconds(config) for config in configs), watch)
 
 
 # ---- sweeps
