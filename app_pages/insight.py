@@ -230,11 +230,14 @@ def draw_sweeps(model):
     # stateful tabs: a sweep's button reruns the page, and plain tabs would then fall back to the
     # first one, hiding the result just asked for; only the open tab's content is drawn
     tabs = st.tabs([t("in_sweep_seeds", count=sweeps.SEEDS), t("in_sweep_hidden"),
-                    t("in_sweep_alpha")], key="sweep_tab", on_change="rerun")
+                    t("in_sweep_alpha"), t("map_tab")], key="sweep_tab", on_change="rerun")
     for kind, tab in zip(sweeps.KINDS, tabs):
         if tab.open:
             with tab:
                 draw_sweep(kind, configs[kind], iterations)
+    if tabs[-1].open:
+        with tabs[-1]:
+            sweeps.draw_learn_map(model.config)
 
 
 def draw_sweep(kind, configs, iterations):

@@ -10,6 +10,8 @@ computing or so at a time.
 """
 import dataclasses
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from compute.models import LOG_EVERY, Model, digest
@@ -173,6 +175,52 @@ def sweep(service, configs, visitor, watch=None):
     return service.sweeps.get_or_build(configs, lambda: service.run(
         sweeping.sweep_steps(list(configs), sweep_chunk(configs)), visitor,
         cost.sweep_seconds(configs), watch), watch)
+
+
+def sweeps_behind(service, sweeps, visitor, key):
+    """The sweeps of `sweeps` (lists of configurations) not run yet, run BACKGROUND_JOBS at a
+    time in threads of their own (each a job of `visitor`, in line with everybody's), so that a
+    page can show each result as it comes instead of waiting for all (the learnability map).
+    One such run per `key` at a time and BACKGROUND_RUNS in all: returns False when none could
+    be started now. What became of the last run of `key` is `behind_status(key)`: "running",
+    "done", or the name of what stopped it."""
+    with _behind_lock:
+        if _behind.get(key) == "running":
+            return True
+        if sum(state == "running" for state in _behind.values()) >= BACKGROUND_RUNS:
+            return False
+        _behind[key] = "running"
+        while len(_behind) > BACKGROUND_KEPT:  # the oldest finished ones go first
+            finished = next((k for k, v in _behind.items() if v != "running"), None)
+            if finished is None:
+                break
+            del _behind[finished]
+
+    def work():
+        state = "done"
+        try:
+            with ThreadPoolExecutor(BACKGROUND_JOBS, thread_name_prefix="sweeps-behind") as jobs:
+                for _ in jobs.map(lambda configs: sweep(service, configs, visitor), sweeps):
+                    pass
+        except Exception as error:  # noqa: BLE001 - told to the page, which offers to go on
+            state = type(error).__name__
+            LOG.warning("a background sweep stopped: %s", error)
+        with _behind_lock:
+            _behind[key] = state
+
+    threading.Thread(target=work, name="sweeps-behind", daemon=True).start()
+    return True
+
+
+def behind_status(key):
+    with _behind_lock:
+        return _behind.get(key)
+
+
+BACKGROUND_RUNS = 2  # background runs at once, for all visitors
+BACKGROUND_JOBS = 2  # jobs of one background run at once (one per worker of a 2-core server)
+BACKGROUND_KEPT = 64  # outcomes of background runs remembered
+_behind, _behind_lock = {}, threading.Lock()
 
 
 # ---- what the pages derive from a net, each computed once per net and kept

@@ -27,7 +27,7 @@ POLL_SECONDS = 0.25  # a waiting job tells its watch its place this often
 WAIT_SECONDS = 300.0  # a step waits at most this long for a worker (else Overloaded)
 SMALL = 0.005  # seconds: what a job of one step is taken to cost when nobody says
 MAX_MODELS, MODEL_BYTES = 24, 160 * 2**20  # trained models kept: entries, bytes of their arrays
-MAX_SWEEPS = 12  # sweep results kept (a few KB each)
+MAX_SWEEPS = 96  # sweep results kept (a few KB each; a learnability map is 30 of them)
 MAX_RESULTS, RESULT_BYTES = 512, 48 * 2**20  # derived results kept: entries, bytes of arrays
 LOG = logging.getLogger(__name__)
 

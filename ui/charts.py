@@ -455,3 +455,39 @@ def machine_dot(next_state, output, names, start):
         for target, labels in moves.items():  # DOT's own line break, "\n", between labels
             lines.append(f's{state} -> s{target} [label="{NEWLINE.join(labels)}"];')
     return "\n".join(lines + ["}"])
+
+
+def learn_map_chart(cells, own, title, x_title, y_title, pending_text):
+    """The learnability map: one cell per (hidden, alpha), coloured by the share of seeds that got
+    every problem right, with "reached / seeds" written in it ("…" while it is computed); `own`
+    (hidden, alpha) outlines the visitor's own cell. `cells` is a list of dicts with hidden,
+    alpha, reached, seeds (reached None: not computed yet). A click selects a cell ("cell")."""
+    values = [{"hidden": str(c["hidden"]), "alpha": str(c["alpha"]),
+               "share": None if c["reached"] is None else c["reached"] / c["seeds"],
+               "label": pending_text if c["reached"] is None else f"{c['reached']}/{c['seeds']}"}
+              for c in cells]
+    hidden_order = sorted({c["hidden"] for c in cells}, reverse=True)
+    alpha_order = sorted({c["alpha"] for c in cells})
+    x = alt.X("alpha:N", title=x_title, sort=[str(a) for a in alpha_order],
+              axis=alt.Axis(labelAngle=0))
+    y = alt.Y("hidden:N", title=y_title, sort=[str(h) for h in hidden_order])
+    pick = alt.selection_point(name="cell", fields=["hidden", "alpha"], on="click")
+    base = alt.Chart(table(values))
+    rects = base.mark_rect(stroke="white").encode(
+        x, y, color=alt.condition("datum.share === null", alt.value(PLAIN), alt.Color(
+            "share:Q", scale=alt.Scale(scheme=SEQUENTIAL, domain=[0, 1]), title=None,
+            legend=alt.Legend(format=".0%", gradientLength=120, gradientThickness=10))),
+        tooltip=[alt.Tooltip("hidden:N", title=y_title), alt.Tooltip("alpha:N", title=x_title),
+                 alt.Tooltip("label:N", title=" ")])
+    text = base.mark_text(fontSize=14).encode(x, y, text="label:N", color=alt.condition(
+        "datum.share !== null && datum.share < 0.6", alt.value("white"), alt.value("black")))
+    # the clicks: a see-through cell over each text, which would otherwise take a click itself
+    clicks = base.mark_rect(fill="white", opacity=0.001).encode(x, y, tooltip=[
+        alt.Tooltip("hidden:N", title=y_title), alt.Tooltip("alpha:N", title=x_title),
+        alt.Tooltip("label:N", title=" ")]).add_params(pick)
+    layers = [rects, text, clicks]
+    if own is not None:
+        frame = table([{"hidden": str(own[0]), "alpha": str(own[1])}])
+        layers.append(alt.Chart(frame).mark_rect(fill=None, stroke=WRONG, strokeWidth=4)
+                      .encode(x, y))
+    return alt.layer(*layers).properties(title=wrapped(title), height=44 * len(hidden_order) + 110)

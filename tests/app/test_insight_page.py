@@ -12,6 +12,7 @@ from rnn.evaluate import RANDOM_PAIRS, predict_bits, random_operands
 from rnn.model import Params
 from tests.app.charts import chart_rows
 from tests.app.charts import chart_titled as chart
+from tests.platform import bit_exact_blas
 from ui.computing import service
 from ui.models import from_weights
 
@@ -254,3 +255,37 @@ def test_the_machine_section_draws_and_states_the_extracted_machine(page, query,
     assert f"net's own answer on {found.agree_net:.1%}" in text
     assert f"right answer on {found.agree_rule:.1%}" in text and verdict in text
     assert (found.agree_rule == 1.0) == (verdict == "It is the borrow machine")
+
+
+@bit_exact_blas
+def test_map_cells_count_what_single_runs_give(page):
+    """Three cells of the learnability map at 1,500 iterations, computed as the page computes
+    them (each a sweep in the pool): each seed's final accuracy is its lone run's (rnn.train,
+    scored by score_width here), and each cell's count is the seeds whose lone run got every
+    problem right at one of the sweep's checkpoints (rnn.training's lone run, paused at each)."""
+
+    from compute import jobs
+    from compute.service import SERVER
+    from rnn import train
+    from rnn.evaluate import score_width
+    from rnn.sweep import checkpoint_every
+    from rnn.training import Training
+    from ui import sweeps
+    page()  # a session, so that the page's store is the one read below
+    cells = sweeps.map_cells(TrainConfig(iterations=1500))
+    chosen = [(2, 0.9), (16, 0.9), (8, 5.0)]
+    for cell in chosen:
+        jobs.sweep(service(), cells[cell], SERVER)
+    shown = {(c["hidden"], c["alpha"]): c for c in sweeps.map_values(cells)}
+    for cell in chosen:
+        result = jobs.peek_sweep(service(), cells[cell])
+        reached = 0
+        for config, accuracy in zip(cells[cell], result.final_accuracy):
+            assert accuracy == score_width(train(config).params, 8).accuracy
+            lone, every, perfect = Training(config), checkpoint_every(config.iterations), False
+            while not lone.done and not perfect:  # the lone run, scored at each checkpoint
+                lone.run(every)
+                perfect = score_width(lone.params(), 8).accuracy == 1.0
+            reached += perfect
+        assert shown[cell]["reached"] == reached and shown[cell]["seeds"] == sweeps.MAP_SEEDS
+    assert shown[(4, 0.03)]["reached"] is None  # not computed: drawn as pending

@@ -484,3 +484,32 @@ def test_one_click_on_the_advice_gives_a_run_at_100_percent(page, app_url):
     iterations = int(slider_value(page, "iterations").inner_text().replace(",", ""))
     assert iterations != 500
     assert score_width(train(TrainConfig(iterations=iterations)).params, 8).accuracy == 1.0
+
+
+def test_the_learnability_map_fills_in_and_a_cell_applies_its_settings(page, app_url):
+    """At 600 iterations the map's 30 cells fill in behind the page (its caption counts them);
+    a click in the middle of the map and then a cell chosen from the list under it each set the
+    sidebar's hidden units and learning rate to that cell's."""
+    page.goto(f"{app_url}/insight?iterations=600")
+    wait_for_script(page)
+    page.get_by_role("tab", name="Map: size × learning rate").click()
+    wait_for_script(page)
+    page.get_by_role("button", name=re.compile(r"^Draw the map")).click()
+    expect(page.get_by_text("30 of 30 cells computed")).to_be_visible(timeout=180_000)
+    wait_for_script(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").filter(
+        has_text="Nets that learned").last
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
+    expect(page).to_have_url(re.compile(r"[?&]hidden=(2|4|8|32)(&|$)"))
+    wait_for_script(page)
+    page.get_by_role("tab", name="Map: size × learning rate").click()
+    wait_for_script(page)
+    choice = page.get_by_label("Use the settings of a cell")
+    choice.click()
+    choice.press_sequentially("4 × 2.0")
+    page.get_by_role("option", name="4 × 2.0").click()
+    page.get_by_role("button", name="Use hidden = 4, alpha = 2.0").click()
+    expect(slider_value(page, "hidden")).to_have_text("4")
+    expect(slider_value(page, "alpha")).to_have_text("2.00")
