@@ -13,17 +13,21 @@ from rnn import analysis, blame, cost
 from ui import charts, computing, drawing, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
-from ui.operands import read_link, write_link
+from ui.operands import read_link, read_moment, write_link
 from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_backprop", "bp_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
 WIDE = 32  # the wider calculator's width, for the reach of the last bit's error
 LINK_READ = "bp_link_read"  # session key: the link's a and b, read (its notices kept)
+MOMENT_READ = "bp_moment_read"  # the same for its at (snapshot) and step (frame of the walk)
+LINK_STEP = "bp_link_step"  # session key: the frame a link asked for, until the walk starts there
 
 
 def render(model):
     st.markdown(t("bs_intro"))
+    with st.expander(t("bs_words"), icon=":material/menu_book:"):
+        st.markdown(t("bs_words_text"))
     main = st.container()  # above the upload, which comes last on the page but decides the net
     with st.expander(t("upload_title")):
         model = model_in_use(model, "bp_upload")
@@ -31,6 +35,8 @@ def render(model):
         upload_note(model)
         config = model.config
         params, a, b, chosen = choose_problem(model)
+        if params is None:  # a number out of range: said, and nothing walked
+            return
         walked = computing.once(
             ("walk", digest(params), a, b, config.bits, config.alpha),
             jobs.one(blame.walk, params, a, b, config.bits, config.alpha),
@@ -39,7 +45,14 @@ def render(model):
             return
         st.caption(t("bp_problem", a=a, b=b, value=(a - b) % 2**config.bits, iteration=chosen,
                      error=walked.shown.error_before))
+        if a < b:  # the walk's answer is the wrapped one: say so before a sentence uses it
+            st.info(t("bp_wrapped", a=a, b=b, negative=a - b, bits=config.bits,
+                      wrapped=(a - b) % 2**config.bits, power=2**config.bits),
+                    icon=":material/undo:")
         key = f"{digest(params)[:16]}-{a}-{b}-{config.bits}-{config.alpha}"
+        if LINK_STEP in st.session_state:  # the walk of the linked moment starts at its step
+            st.session_state.update(bs_walk=key, bs_frame=st.session_state.pop(LINK_STEP) - 1,
+                                    bs_playing=False)
         st.header(t("bs_picture_header"))
         st.markdown(t("bs_picture_text"))
         walk.player(walked, key)
@@ -61,8 +74,9 @@ def render(model):
 
 def choose_problem(model):
     """The problem and the snapshot the visitor picks: (the snapshot's weights, a, b, the
-    snapshot's iteration). a and b come from the link the first time (`ui.operands`) and go
-    back into it."""
+    snapshot's iteration); (None, a, b, None) while a or b does not fit the width. a, b, the
+    snapshot and the walk's step come from the link the first time (`ui.operands`) and go back
+    into it."""
     config = model.config
     snapshots = model.result.snapshots
     iterations = [int(i) for i in model.result.snapshot_iterations]
@@ -76,19 +90,30 @@ def choose_problem(model):
     defaults = {"a": 2 ** (bits - 1), "b": 1}
     read_link(LINK_READ, bits, lambda name, value: st.session_state.update(
         {scoped(f"bp_{name}", bits): value}))
-    left, middle = st.columns(2)
-    a = int(left.number_input(t("calc_a"), 0, top, defaults["a"], key=scoped("bp_a", bits),
+    left, middle = st.columns(2)  # boxes without bounds: out of range is said in words (as on
+    # the calculator, whose `operand` says why)
+    a = int(left.number_input(t("calc_a"), value=defaults["a"], step=1, key=scoped("bp_a", bits),
                               persist_state="session"))
-    b = int(middle.number_input(t("calc_b"), 0, top, defaults["b"], key=scoped("bp_b", bits),
-                                persist_state="session"))
+    b = int(middle.number_input(t("calc_b"), value=defaults["b"], step=1,
+                                key=scoped("bp_b", bits), persist_state="session"))
     st.caption(t("calc_range", top=top, width=bits))
+    outside = [value for value in (a, b) if not 0 <= value <= top]
+    if outside:
+        st.error(t("calc_out_of_range", value=outside[0], top=top, width=bits))
+        return None, a, b, None
     write_link({"a": a, "b": b}, defaults)
+    moment = read_moment(MOMENT_READ, iterations, len(walk.frames(bits)))
+    if "step" in moment:
+        st.session_state[LINK_STEP] = moment["step"]
+    if "at" in moment:
+        st.session_state[scoped("bp_snapshot", config)] = moment["at"]
     if len(iterations) > 1:
         chosen = st.select_slider(t("bp_snapshot"), iterations, value=iterations[-1],
                                   key=scoped("bp_snapshot", config), help=t("bp_snapshot_help"),
                                   format_func=lambda i: f"{i:,}", persist_state="session")
     else:
         chosen = iterations[0]
+    write_link({"at": chosen}, {"at": iterations[-1]})
     return snapshots[iterations.index(chosen)], a, b, chosen
 
 

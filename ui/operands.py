@@ -1,11 +1,13 @@
 """Operands a visitor types or links to (the calculator's and the backprop page's a and b): the
-typed-operand rule, and a and b in the page's link.
+typed-operand rule, and a and b in the page's link; and the backprop page's moment.
 
 A link's `?a=150&b=20` is read once per session, before the boxes are drawn, by the same rule as
 a typed operand at the width in use; one that passes starts its box, one that does not is
 dropped from the link with a notice in the page's language (kept for the session) and its box
 starts from its default. After each run the link holds a and b, a default leaving it (as the
-sidebar's settings do), so that a reload or a copied link opens the same problem.
+sidebar's settings do), so that a reload or a copied link opens the same problem. The backprop
+page's moment (`?at=5000&step=10`: the snapshot, and the frame of the walk) is read and written
+the same way (`read_moment`, `write_link`).
 """
 import streamlit as st
 
@@ -54,6 +56,40 @@ def read_link(page, width, start):
     for name, value, top in st.session_state[page]:
         st.warning(t("calc_link_bad", name=Text(name), value=value, top=top),
                    icon=":material/link_off:")
+
+
+def read_moment(page, iterations, frames):
+    """Once per session of `page` (a session key): ?at= (a snapshot's iteration, one of
+    `iterations`) and ?step= (a frame of the walk, 1 to `frames`) from the backprop page's link.
+    Returns {"at": iteration, "step": frame} for those that can be used, the first time only
+    (the caller starts its widgets from them); an `at` between two snapshots gives the nearest,
+    with a notice; anything else is dropped from the link with a notice. The notices are
+    shown every run for the session, in the page's language."""
+    found = {}
+    if page not in st.session_state:
+        notices = []
+        for name, top, bad in (("at", iterations[-1], "bp_link_bad_at"),
+                               ("step", frames, "bp_link_bad_step")):
+            values = st.query_params.get_all(name)
+            if not values:
+                continue
+            value, problem = (parse_operand(values[0], 64) if len(values) == 1
+                              else (None, "repeated"))
+            if name == "step" and not problem and not 1 <= value <= frames:
+                problem = "calc_out_of_range"
+            if problem:
+                notices.append((bad, {"value": ", ".join(values), "top": top}))
+                st.query_params.pop(name, None)
+                continue
+            if name == "at" and value not in iterations:
+                nearest = min(iterations, key=lambda i: abs(i - value))
+                notices.append(("bp_link_at_nearest", {"value": value, "nearest": nearest}))
+                value = nearest
+            found[name] = value
+        st.session_state[page] = notices
+    for key, values in st.session_state[page]:
+        st.warning(t(key, **values), icon=":material/link_off:")
+    return found
 
 
 def write_link(values, defaults):

@@ -2,12 +2,15 @@
 net under each column, walked forward over the bits, a guess, backward over the bits, the update
 (play, pause, step; each frame a redraw of numbers computed once by rnn.blame.walk), and one
 number to work out by hand. Every sentence is built from the numbers it states."""
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
 import numpy as np
 import streamlit as st
 
 from ui import picture
 from ui.i18n import Text, t
 from ui.keys import scoped
+from ui.operands import write_link
 from ui.picture import BACKWARD, FORWARD, QUESTION, UPDATE
 
 TICK = 1.2  # seconds from one frame of the walk to the next while it plays
@@ -67,11 +70,26 @@ def player(walked, key):
                   on_click=toggle_play, args=(count,))
         st.button(t("bs_next"), key="bs_next", icon=":material/chevron_right:",
                   icon_position="right", on_click=step_by, args=(1, count), shortcut="Right")
+        if not state.bs_playing:  # the step in the link (not while playing: one history entry
+            # a frame), and the whole link to copy
+            write_link({"step": state.bs_frame + 1}, {"step": 1})
+            with st.popover(t("bs_link"), icon=":material/link:"):
+                st.caption(t("bs_link_text"))
+                st.code(moment_link(), language=None, wrap_lines=True)
     if state.bs_playing:
         state.bs_fresh = True  # the first call shows the frame where play was pressed
         playing_frame(walked, key, order)
     else:
         draw_frame(walked, key, order, state.bs_frame)
+
+
+def moment_link():
+    """The address of this page as it is now: the server's address as the browser reached it
+    (st.context.url), this page's path beside it, and the link's parameters."""
+    reached = urlsplit(st.context.url or "")
+    path = reached.path.rsplit("/", 1)[0] + "/backprop"
+    return urlunsplit((reached.scheme, reached.netloc, path,
+                       urlencode(st.query_params.to_dict()), ""))
 
 
 @st.fragment(run_every=TICK)
@@ -123,7 +141,9 @@ def forward_sentence(walked, step):
     sure = out if bit else 1 - out
     right = "right" if bit == int(trace.target[step]) else "wrong"
     confident = "sure" if sure >= SURE else "unsure"
-    column = t(f"bs_col_{a_bit}{b_bit}{int(walked.borrow_in[step])}")
+    borrow_in = int(walked.borrow_in[step])
+    top = step == walked.steps - 1 and a_bit - b_bit - borrow_in < 0  # a borrow with nowhere to go
+    column = t(f"bs_col_{a_bit}{b_bit}{borrow_in}" + ("_top" if top else ""))
     return t("bs_forward_step", t=step, column=column,
              net=t(f"bs_net_{right}_{confident}", bit=bit, sure=sure))
 

@@ -121,7 +121,8 @@ def test_default_problem_has_a_long_borrow_chain(experts):
     hand: 0 − 1 borrows at bits 0 to 6, and bit 7 pays it back)."""
     at = experts()
     rows = chart_rows(chart(at, "Inputs, borrow and output per step"), layer=0)
-    borrow = [r["value"] for r in sorted(rows, key=lambda r: r["c"]) if r["row"] == "true borrow"]
+    borrow = [r["value"] for r in sorted(rows, key=lambda r: r["c"])
+              if r["row"] == "true borrow out"]
     assert borrow == [1, 1, 1, 1, 1, 1, 1, 0]
     assert "Passed" in at.success[0].value
 
@@ -579,3 +580,80 @@ def test_a_guess_that_ties_as_written_is_right(sizes, chosen, right, start):
     with speaking("en"):
         verdict = question_verdict(walked, chosen)
     assert verdict[0] is right and verdict[1].startswith(start), verdict[1]
+
+
+def test_a_link_opens_its_moment_and_the_walk_writes_it_back(page):
+    """?a=200&b=57&step=10&at=5000 opens that problem at step 10 with the net of iteration
+    5,000; a step forward puts step=11 in the link; the link shown to copy carries all of it."""
+    page()  # the book's net, trained
+    iterations = book_run().snapshot_iterations.tolist()
+    middle = iterations[len(iterations) // 2]
+    at = page({"a": "200", "b": "57", "step": "10", "at": str(middle)})
+    assert not at.exception and not at.warning
+    assert where(at) == f"Step 10 of {FRAMES}: backward, bit 7"
+    assert any(c.value.startswith(f"Problem 200 − 57 = 143 (the net after iteration {middle:,}")
+               for c in at.caption)
+    press(at, "bs_next")
+    assert (at.query_params["step"], at.query_params["at"]) == ("11", str(middle))
+    link = next(c.value for c in at.code)
+    assert link.endswith("/backprop?a=200&b=57&step=11&at=" + str(middle))
+
+
+@pytest.mark.parametrize("lang, query, said, frame", [
+    ("en", {"step": "99"}, "The link's step=` 99 ` is not a step of the walk (1 to 18)", 1),
+    ("zh", {"step": "x"}, "链接里的 step=` x ` 不是这次演示的步骤(1 到 18)", 1),
+    ("en", {"at": "-5", "step": "3"}, "The link's at=` -5 ` is not an iteration of this run", 3),
+    ("en", {"at": "5001"}, "is not one of the moments this run kept: the nearest, iteration", 1),
+])
+def test_a_bad_moment_in_a_link_gets_a_notice_and_a_default(page, lang, query, said, frame):
+    """A step outside 1..18 or not a number, and an at that is no iteration, are dropped from the
+    link with a notice in the page's language; an at between two kept moments gives the nearest
+    (computed here from the run's kept iterations)."""
+    at = page({"lang": lang, **query})
+    assert not at.exception
+    assert said in " ".join(w.value for w in at.warning)
+    assert re.search(rf"(Step|第) {frame} ", where(at))
+    if query.get("at") == "5001":
+        iterations = book_run().snapshot_iterations.tolist()
+        nearest = min(iterations, key=lambda i: abs(i - 5001))
+        assert at.query_params["at"] == str(nearest) or nearest == iterations[-1]
+    elif "at" in query:
+        assert "at" not in at.query_params
+    if query.get("step") in ("99", "x"):
+        assert "step" not in at.query_params
+
+
+def test_below_zero_and_the_top_bits_borrow_are_said(page):
+    """9 − 23 at 8 bits: the page says it is below zero and that the net writes -14 + 256 = 242;
+    the top bit's column, where 0 − 0 still owes a borrow (Python's own arithmetic: 9 - 23 borrows
+    out of bit 7), says the borrow is dropped instead of going to a next bit."""
+    at = page({"a": "9", "b": "23"})
+    assert any(i.value.startswith("9 − 23 is below zero (-14)") and "-14 + 256 = 242" in i.value
+               for i in at.info)
+    assert (9 - 23) % 256 == 242 and 9 < 23  # the top bit must borrow: the answer wraps
+    press(at, "bs_next", 7)
+    assert where(at) == f"Step 8 of {FRAMES}: forward, bit 7"
+    sentence = next(i.value for i in at.info if i.value.startswith("Bit 7:"))
+    assert "this is the highest bit: it is dropped" in sentence and "next bit." not in sentence
+
+
+def test_the_words_on_the_page_are_explained(page):
+    """The glossary names every technical word of the walk, in both languages."""
+    for lang, words in (("en", ["sigmoid", "gradient", "layer_2_delta", "−dL/dz", "1e-13",
+                                "neuron", "borrow in / borrow out"]),
+                        ("zh", ["sigmoid", "梯度", "layer_2_delta", "−dL/dz", "1e-13", "神经元",
+                                "借位输入 / 借位输出"])):
+        text = " ".join(m.value for m in page({"lang": lang}).markdown)
+        assert all(word in text for word in words), lang
+
+
+def test_a_number_out_of_range_is_said_and_nothing_is_walked(page):
+    """300 typed as a on an 8-bit net: a message in the page's language and no walk, instead of
+    a walk of the last number that fitted."""
+    at = page({"lang": "zh"})
+    at.number_input(key="bp_a_8").set_value(300).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("300 超出了 8 位能表示的范围(0 到 255)")
+    assert not any(re.match(r"\*\*(Step|第)", m.value) for m in at.markdown)
+    at.number_input(key="bp_a_8").set_value(200).run()
+    assert not at.error and re.match(r"第 1 / 18 步", where(at))

@@ -46,8 +46,9 @@ def built_keys():
         "weights_{error.reason}": {f"weights_{reason}" for reason in REASONS},
         "{key}_watch": {f"{key}_watch" for key, _, _ in STARTING_POINTS},
         "bs_where_{phase}": {f"bs_where_{p}" for p in (FORWARD, QUESTION, BACKWARD, UPDATE)},
-        "bs_col_{a_bit}{b_bit}{int(walked.borrow_in[step])}":
-            {"bs_col_" + "".join(c) for c in itertools.product(bits, bits, bits)},
+        "bs_col_{a_bit}{b_bit}{borrow_in}":  # and, where the top bit borrows, its "_top" case
+            {"bs_col_" + "".join(c) for c in itertools.product(bits, bits, bits)}
+            | {f"bs_col_{c}_top" for c in ("010", "001", "011", "111")},
         "bs_net_{right}_{confident}": {f"bs_net_{r}_{c}" for r in ("right", "wrong")
                                        for c in ("sure", "unsure")},
         "part_key": {f"{prefix}_{part}" for prefix in ("bs_back", "bs_why")

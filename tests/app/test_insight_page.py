@@ -83,7 +83,8 @@ def test_borrow_neuron_chart_is_each_units_correlation(page):
     highlights the unit with the largest |r|."""
     at = page()
     params = service().models.get(TrainConfig()).params
-    rows = chart_rows(chart(at, "Each hidden unit's correlation with the true borrow"), layer=0)
+    rows = chart_rows(chart(
+        at, "Each hidden unit's correlation with the true borrow out (to the bit above)"), layer=0)
     shown = np.array([row["value"] for row in rows])
     np.testing.assert_allclose(shown, correlations(params, 8), atol=1e-9)
     assert [row["current"] for row in rows].index(True) == int(np.abs(shown).argmax())
@@ -135,7 +136,7 @@ def test_the_borrow_verdict_follows_the_correlation(page_of, kind, verdict):
                                              scored=True))
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
-    assert f"correlates {best:.2f} with the true borrow (" in text
+    assert f"correlates {best:.2f} with the true borrow out of each bit (" in text
     assert f"no relation): {verdict}" in text
 
 

@@ -163,7 +163,7 @@ def test_a_sweep_in_another_tab_shows_its_result_there(page, app_url):
     page.goto(f"{app_url}/insight?lang=en&iterations=2000")
     wait_for_script(page)
     wait_for_charts(page, 7)
-    rates = page.get_by_role("tab", name="Learning rates")
+    rates = page.get_by_role("tab", name="Learning rates", exact=True)
     rates.click()
     wait_for_script(page)
     page.get_by_role("button", name="Train these 7 nets").click()
@@ -172,10 +172,10 @@ def test_a_sweep_in_another_tab_shows_its_result_there(page, app_url):
     expect(rates).to_have_attribute("aria-selected", "true")
     expect(page.get_by_role("button", name="Train these 7 nets")).to_have_count(0)
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
-    expect(page.get_by_role("heading", name="5. 换种子、换大小、换学习速率")).to_be_visible()
+    expect(page.get_by_role("heading", name="6. 换种子、换大小、换学习速率")).to_be_visible()
     wait_for_script(page)
     assert page.locator("[data-testid='stException']").count() == 0
-    page.get_by_role("tab", name="学习速率").click()
+    page.get_by_role("tab", name="学习速率", exact=True).click()
     expect(metric_value(page, "全部算对的网络")).to_have_text(re.compile(r"^\d / 7$"))
 
 
@@ -513,3 +513,22 @@ def test_the_learnability_map_fills_in_and_a_cell_applies_its_settings(page, app
     page.get_by_role("button", name="Use hidden = 4, alpha = 2.0").click()
     expect(slider_value(page, "hidden")).to_have_text("4")
     expect(slider_value(page, "alpha")).to_have_text("2.00")
+
+
+def test_a_link_to_a_moment_of_the_walk_opens_it_and_a_reload_keeps_it(page, app_url):
+    """/backprop?lang=zh&a=200&b=57&step=10 opens 200 − 57 at step 10 of 18 in Chinese; Next
+    puts step=11 in the address, which a reload keeps; the link to copy is that address."""
+    page.goto(f"{app_url}/backprop?lang=zh&a=200&b=57&step=10")
+    wait_for_script(page)
+    expect(page.get_by_text("第 10 / 18 步:反向,第 7 位")).to_be_visible()
+    page.get_by_role("button", name="下一步").click()
+    expect(page).to_have_url(re.compile(r"[?&]step=11(&|$)"))
+    wait_for_script(page)
+    page.reload()
+    wait_for_script(page)
+    expect(page.get_by_text("第 11 / 18 步:反向,第 6 位")).to_be_visible()
+    assert re.search(r"[?&]a=200(&|$)", page.url) and re.search(r"[?&]b=57(&|$)", page.url)
+    page.get_by_role("button", name="链接到这一刻").click()
+    expect(page.get_by_test_id("stCode")).to_contain_text("/backprop?")
+    shown = page.get_by_test_id("stCode").inner_text().strip()
+    assert shown.split("?")[1].split("&") == page.url.split("?")[1].split("&")
