@@ -1,4 +1,6 @@
 """Calculator page: the trained net subtracts numbers the visitor picks, bit by bit."""
+from urllib.parse import urlencode
+
 import numpy as np
 import streamlit as st
 
@@ -6,9 +8,10 @@ from rnn import evaluate
 from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
 from ui import charts, computing, drawing
-from ui.i18n import t
+from ui.i18n import Text, t
 from ui.keys import scoped
 from ui.operands import parse_operand, read_link, write_link
+from ui.settings import NUMBERS
 from ui.upload import model_in_use, upload_note
 
 NAV, TITLE = "page_calculator", "calc_title"  # catalogue keys of its menu entry and its title
@@ -116,6 +119,10 @@ def draw_answer(params, a, b, width, train_bits):
         drawing.draw(charts.bits_chart([(label, bits[part]) for label, bits in rows],
                                        msb_first(wrong)[part], width - 1 - start))
     st.caption(t("calc_bits_text", width=width, wrong=int(wrong.sum())))
+    if wrong.any() and width == train_bits:  # the walk of this problem, at each wrong bit
+        st.markdown(t("calc_why_wrong", links=Text(", ".join(
+            t("calc_why_bit", bit=int(bit), link=walk_link(a, b, int(bit)))
+            for bit in np.flatnonzero(wrong)[::-1]))))
     figures = [(t("calc_net_answer"), f"{net_value:,}"), (t("calc_true_answer"), f"{a - b:,}"),
                (t("calc_wrong_bits"), f"{int(wrong.sum())}")]
     if width <= METRIC_BITS:
@@ -146,6 +153,14 @@ def draw_answer(params, a, b, width, train_bits):
                           for i, p, n, y in zip(range(width - 1, -1, -1), msb_first(proba),
                                                 msb_first(predicted), msb_first(expected))],
                          hide_index=True)
+
+
+def walk_link(a, b, bit):
+    """The backprop page's link to the forward step of `bit` of a - b, with this page's
+    settings and language (only names the app reads, their values checked already)."""
+    kept = {name: st.query_params[name] for name in (*NUMBERS, "sampling", "lang")
+            if name in st.query_params}
+    return Text("./backprop?" + urlencode({**kept, "a": a, "b": b, "step": bit + 1}))
 
 
 def draw_random_problems(params, width):

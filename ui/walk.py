@@ -144,8 +144,14 @@ def forward_sentence(walked, step):
     borrow_in = int(walked.borrow_in[step])
     top = step == walked.steps - 1 and a_bit - b_bit - borrow_in < 0  # a borrow with nowhere to go
     column = t(f"bs_col_{a_bit}{b_bit}{borrow_in}" + ("_top" if top else ""))
-    return t("bs_forward_step", t=step, column=column,
+    said = t("bs_forward_step", t=step, column=column,
              net=t(f"bs_net_{right}_{confident}", bit=bit, sure=sure))
+    if right == "right":
+        return said
+    # a wrong bit is always the bit of the other borrow in: a borrow lost, or one made up
+    why = ("bs_wrong_lost" if borrow_in else "bs_wrong_first" if step == 0
+           else "bs_wrong_made_up")
+    return Text(f"{said} {t(why, t=step, below=step - 1)}")
 
 
 def part_key(prefix, own_part):

@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -253,3 +255,28 @@ def test_a_bad_link_operand_gets_a_notice_and_its_default(calc, query, shown):
     assert "a" not in at.query_params
     zh = calc({**query, "lang": "zh"})
     assert zh.warning[0].value.startswith(f"链接里的 a=` {shown} ` 不是 0 到 255 之间的数")
+
+
+def test_each_wrong_bit_opens_the_walk_there_which_says_where_the_borrow_went(calc, open_page):
+    """A 2-unit net (which has not learned) gets 200 − 57 wrong: the calculator links each wrong
+    bit (found here by the book's equations written out) to the backprop walk of that problem at
+    that bit's step, settings kept; there the sentence says whether a borrow was lost or made up,
+    as Python's own arithmetic gives the borrow into that bit."""
+    at = calc({"hidden": "2"})
+    params = service().models.get(TrainConfig(hidden=2)).params
+    run, _ = replayed(params, 200, 57, 8)
+    wrong = [k for k, out in enumerate(run["output"]) if int(out > 0.5) != (143 >> k) & 1]
+    assert wrong, "the 2-unit net was expected to get 200 - 57 wrong"
+    text = next(m.value for m in at.markdown if m.value.startswith("Why wrong?"))
+    links = re.findall(r"\[bit (\d+)\]\(([^)]*)\)", text)
+    assert sorted(int(bit) for bit, _ in links) == wrong
+    for bit, link in links:
+        assert link == f"./backprop?hidden=2&a=200&b=57&step={int(bit) + 1}"
+    for bit in wrong:
+        page = open_page("backprop", {"hidden": "2", "a": "200", "b": "57",
+                                      "step": str(bit + 1)})
+        sentence = next(i.value for i in page.info if i.value.startswith(f"Bit {bit}:"))
+        borrow_in = (200 % 2**bit) < (57 % 2**bit)
+        assert ("this bit had to pay back a borrow" in sentence) == borrow_in
+        assert ("no borrow was pending here" in sentence or "bit 0 has no bit below" in sentence) \
+            == (not borrow_in)

@@ -532,3 +532,19 @@ def test_a_link_to_a_moment_of_the_walk_opens_it_and_a_reload_keeps_it(page, app
     expect(page.get_by_test_id("stCode")).to_contain_text("/backprop?")
     shown = page.get_by_test_id("stCode").inner_text().strip()
     assert shown.split("?")[1].split("&") == page.url.split("?")[1].split("&")
+
+
+def test_a_wrong_bit_on_the_calculator_opens_the_walk_at_that_bit(new_page, app_url):
+    """With a 2-unit net, 200 − 57 has wrong bits; the link of bit 2 (which must borrow: 200 mod 4
+    < 57 mod 4) opens, in a new tab, the backprop walk of 200 − 57 at bit 2 with the same net,
+    saying in Chinese that the borrow was lost."""
+    page = new_page()
+    page.goto(f"{app_url}/calculator?lang=zh&hidden=2")
+    wait_for_script(page)
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="第 2 位").click()
+    walk_page = opened.value
+    wait_for_script(walk_page)
+    assert re.search(r"[?&]step=3(&|$)", walk_page.url) and "hidden=2" in walk_page.url
+    expect(walk_page.get_by_text("第 3 / 18 步:正向,第 2 位")).to_be_visible()
+    expect(alert(walk_page, "错在哪里")).to_contain_text("却把它弄丢了")
