@@ -10,7 +10,7 @@ from compute import jobs
 from compute.models import digest
 from compute.service import SERVER
 from rnn import analysis, blame, cost
-from ui import charts, computing, drawing, walk
+from ui import charts, computing, drawing, operate, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
 from ui.operands import read_link, read_moment, write_link
@@ -37,6 +37,11 @@ def render(model):
         params, a, b, chosen = choose_problem(model)
         if params is None:  # a number out of range: said, and nothing walked
             return
+        operation = operate.controls(params)  # the calculator's operation, shared
+        if operation[0] or operation[1]:
+            params = operate.apply(params, operation)
+            st.warning(t("op_walk", what=Text(operate.describe(operation))),
+                       icon=":material/build:")
         walked = computing.once(
             ("walk", digest(params), a, b, config.bits, config.alpha),
             jobs.one(blame.walk, params, a, b, config.bits, config.alpha),

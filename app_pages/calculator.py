@@ -7,7 +7,7 @@ import streamlit as st
 from rnn import evaluate
 from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
-from ui import charts, computing, drawing
+from ui import charts, computing, drawing, operate
 from ui.i18n import Text, t
 from ui.keys import scoped
 from ui.operands import parse_operand, read_link, write_link
@@ -34,8 +34,11 @@ def render(model):
 
 
 def draw(model):
-    params, train_bits = model.params, model.config.bits
+    train_bits = model.config.bits
     st.markdown(t("calc_intro", bits=train_bits))
+    chosen = operate.controls(model.params)  # the net as the visitor operated on it, if at all
+    params = operate.apply(model.params, chosen)
+    operate.draw_effect(model, chosen)
     wide = st.toggle(t("calc_wide"), key="calc_wide", persist_state="session",
                      help=t("calc_wide_help"))
     width = train_bits  # the width the net in use was trained on, unless the visitor goes wider

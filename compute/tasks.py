@@ -10,7 +10,18 @@ import os
 
 import numpy as np
 
-from rnn import analysis, batch, blame, curve, evaluate, gradcheck, machine, sweep, training
+from rnn import (
+    analysis,
+    batch,
+    blame,
+    curve,
+    evaluate,
+    gradcheck,
+    machine,
+    operate,
+    sweep,
+    training,
+)
 from rnn.evaluate import Score
 
 
@@ -36,6 +47,7 @@ _FUNCTIONS = {  # function -> the type of its value
     analysis.ablated_accuracy: float,
     analysis.neuron_trace: tuple,
     machine.extract: machine.Machine,
+    operate.train_on: operate.TrainedOn,
     gradcheck.analytic_gradient: dict,
     gradcheck.central_differences: np.ndarray,
     blame.lapse_part: tuple,

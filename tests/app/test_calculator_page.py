@@ -280,3 +280,30 @@ def test_each_wrong_bit_opens_the_walk_there_which_says_where_the_borrow_went(ca
         assert ("this bit had to pay back a borrow" in sentence) == borrow_in
         assert ("no borrow was pending here" in sentence or "bit 0 has no bit below" in sentence) \
             == (not borrow_in)
+
+
+def test_an_operated_net_answers_as_the_same_edit_by_hand(calc, open_page):
+    """Units 3 and 11 switched off: the net's bits are those of the book's equations written out
+    on the weights edited by hand in NumPy, the sentence gives the accuracy of the net with those
+    units' states held at 0 (rnn.evaluate's keep mask), and Reset gives the trained net back."""
+    from rnn.evaluate import predict_bits
+    from rnn.model import Params
+    at = calc()
+    at.multiselect(key="op_off_16").set_value([3, 11]).run()
+    assert not at.exception
+    params = book_params()
+    by_hand = Params(params.synapse_0, params.synapse_h.copy(), params.synapse_1.copy())
+    by_hand.synapse_h[[3, 11], :] = 0
+    by_hand.synapse_1[[3, 11], :] = 0
+    run, _ = replayed(by_hand, 200, 57, 8)
+    assert bit_rows(at)["net's bits"] == "".join(str(int(o > 0.5)) for o in run["output"][::-1])
+    a, b = np.tril_indices(256)
+    a_bits, b_bits = (a[:, None] >> np.arange(8)) & 1, (b[:, None] >> np.arange(8)) & 1
+    keep = np.ones(16)
+    keep[[3, 11]] = 0
+    right = (predict_bits(params, a_bits, b_bits, keep) == ((a - b)[:, None] >> np.arange(8)) & 1)
+    said = next(w.value for w in at.warning if w.value.startswith("Operated net"))
+    assert f"it gets {right.all(axis=1).mean():.1%} of all problems right" in said
+    at.button(key="op_reset").click().run()
+    assert not any(w.value.startswith("Operated net") for w in at.warning)
+    assert bit_rows(at)["net's bits"] == net_bits(200, 57, 8)

@@ -548,3 +548,26 @@ def test_a_wrong_bit_on_the_calculator_opens_the_walk_at_that_bit(new_page, app_
     assert re.search(r"[?&]step=3(&|$)", walk_page.url) and "hidden=2" in walk_page.url
     expect(walk_page.get_by_text("第 3 / 18 步:正向,第 2 位")).to_be_visible()
     expect(alert(walk_page, "错在哪里")).to_contain_text("却把它弄丢了")
+
+
+def test_operating_on_the_net_breaks_it_and_training_on_repairs_it(page, app_url):
+    """Unit 11 switched off on the calculator: a sentence gives the operated net's accuracy,
+    training on draws its curve and says how it ended; the backprop page then walks the same
+    operated net and says so."""
+    page.goto(f"{app_url}/calculator")
+    wait_for_script(page)
+    page.get_by_text("Operate on the net").click()
+    units = page.get_by_role("combobox", name="Hidden units to switch off")
+    units.click()
+    units.press_sequentially("11")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(alert(page, "Operated net (1 unit(s) switched off (11))")).to_contain_text(
+        "of all problems right; the trained net got")
+    page.get_by_role("button", name="Train on 1,000 iterations").click()
+    expect(page.get_by_text("Trained on for 1,000 iterations from the operated net")) \
+        .to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Backpropagation").click()
+    wait_for_script(page)
+    expect(alert(page, "The walk shows the operated net (1 unit(s) switched off (11))")) \
+        .to_be_visible()
