@@ -10,7 +10,7 @@ from compute import jobs
 from compute.models import digest
 from compute.service import SERVER
 from rnn import analysis, blame, cost
-from ui import charts, computing, drawing, operate, walk
+from ui import charts, compare, computing, drawing, operate, walk
 from ui.i18n import Text, language, t
 from ui.keys import scoped
 from ui.operands import read_link, read_moment, write_link
@@ -60,7 +60,7 @@ def render(model):
                                     bs_playing=False)
         st.header(t("bs_picture_header"))
         st.markdown(t("bs_picture_text"))
-        walk.player(walked, key)
+        walk.player(walked, key, pinned_walk(model, a, b, chosen))
         walk.hand_calculation(walked, key)
         draw_reach(model)
         draw_time_lapse(model, walked)
@@ -75,6 +75,24 @@ def render(model):
                 draw_backward(walked.shown)
                 draw_updates(walked.shown, config.alpha)
                 draw_gradient_check(walked.shown, params, config.bits)
+
+
+def pinned_walk(model, a, b, iteration):
+    """The walk of a - b on the pinned run's net (ui.compare) as it was at `iteration` (its
+    nearest kept moment), with its label; None when no other run of this width is pinned."""
+    other = compare.pinned_model(model.config)
+    if other is None or other.config.bits != model.config.bits:
+        return None
+    kept = [int(i) for i in other.result.snapshot_iterations]
+    at = min(kept, key=lambda i: abs(i - iteration))
+    params, config = other.result.snapshots[kept.index(at)], other.config
+    walked = computing.once(
+        ("walk", digest(params), a, b, config.bits, config.alpha),
+        jobs.one(blame.walk, params, a, b, config.bits, config.alpha),
+        cost.backward_seconds(config.hidden, config.bits))
+    if walked is None:
+        return None
+    return walked, t("cmp_walk_pinned", settings=compare.settings_text(config), iteration=at)
 
 
 def choose_problem(model):

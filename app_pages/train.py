@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from rnn.bits import from_bits, msb_first
-from ui import advice, charts, drawing, models
+from ui import advice, charts, compare, drawing, models
 from ui.i18n import Text, language, t
 from ui.settings import NUMBERS, default_of
 from ui.upload import download_button
@@ -31,6 +31,7 @@ def render(model):
         st.error(t("diverged", iteration=result.iterations_done, alpha=config.alpha),
                  icon=":material/warning:")
     draw_advice(model)
+    compare.draw(model)
     columns = st.columns(4)
     columns[0].metric(t("metric_accuracy"), f"{curve.final.accuracy:.2%}",
                       help=t("metric_accuracy_help", pairs=curve.final.pairs, bits=config.bits,

@@ -491,3 +491,26 @@ def learn_map_chart(cells, own, title, x_title, y_title, pending_text):
         layers.append(alt.Chart(frame).mark_rect(fill=None, stroke=WRONG, strokeWidth=4)
                       .encode(x, y))
     return alt.layer(*layers).properties(title=wrapped(title), height=44 * len(hidden_order) + 110)
+
+
+def compare_chart(series, y, title, y_title, percent=False, height=240):
+    """Two runs' curves on one chart: `series` is [(run name, iterations, values)], drawn in
+    blue (the first) and orange (the second) with a point shape each, so that colour is not the
+    only sign of which run is which."""
+    values = [{"run": name, "iteration": int(i), y: float(v)}
+              for name, iterations, curve in series for i, v in zip(iterations, curve)]
+    names = [name for name, _, _ in series]
+    axis = alt.Axis(format="%") if percent else alt.Axis()
+    return alt.Chart(table(values)).mark_line(point=True).encode(
+        alt.X("iteration:Q", title=t("axis_iteration")),
+        alt.Y(f"{y}:Q", title=y_title, axis=axis,
+              scale=alt.Scale(domain=[0, 1]) if percent else alt.Scale()),
+        color=alt.Color("run:N", sort=names, title=None,
+                        scale=alt.Scale(domain=names, range=[RIGHT, WRONG]),
+                        legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("run:N", sort=names, title=None,
+                        scale=alt.Scale(domain=names, range=["circle", "square"])),
+        tooltip=[alt.Tooltip("run:N", title=" "),
+                 alt.Tooltip("iteration:Q", title=t("axis_iteration")),
+                 alt.Tooltip(f"{y}:Q", title=y_title, format=".2%" if percent else ".3f")],
+    ).properties(title=wrapped(title), height=height)

@@ -28,7 +28,7 @@ from ui.i18n import t
 VIRIDIS = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884",
            "#44bf70", "#7ad151", "#bddf26", "#fde725"]  # SEQUENTIAL at 0, 0.1, ..., 1
 UP, DOWN = DIVERGING[2], DIVERGING[0]  # a weight's update: orange up, blue down
-COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 50, 30  # px of the picture's own grid
+COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 55, 30  # px of the picture's own grid
 SMALLEST = 0.82  # the picture shrinks to this scale at most, then scrolls (8 bits fit a phone)
 ROW = {"head": 14, "borrow": 36, "a": 62, "b": 88, "cell": 120, "line": 178, "net": 200,
        "sure": 222, "true": 246, "bars": 314}  # y of each row (text baselines; cell: top)
@@ -112,7 +112,7 @@ def subtraction_picture(walk, phase, step, alt_text):
     for row, label in labels:
         if row == "bars" and phase in (FORWARD, QUESTION):
             continue
-        parts.append(_text(MARGIN_LEFT - 5, ROW[row], label, 13, "end", MUTED))
+        parts.append(_text(MARGIN_LEFT - 2, ROW[row], label, 12, "end", MUTED))
     parts.append(_text(MARGIN_LEFT - 5, ROW["a"], "a", 16, "end", MUTED))
     parts.append(_text(MARGIN_LEFT - 5, ROW["b"], "− b", 16, "end", MUTED))
     left, right = MARGIN_LEFT + 4, MARGIN_LEFT + steps * COLUMN - 4

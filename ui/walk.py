@@ -50,7 +50,7 @@ def toggle_play(count):
 
 
 @st.fragment
-def player(walked, key):
+def player(walked, key, other=None):
     """The walk's buttons and its frame. A button reruns this fragment alone; while the walk
     plays, a nested fragment redraws the frame every TICK seconds (it exists only while playing,
     so a pause, a step or leaving the page stops the timer)."""
@@ -78,9 +78,9 @@ def player(walked, key):
                 st.code(moment_link(), language=None, wrap_lines=True)
     if state.bs_playing:
         state.bs_fresh = True  # the first call shows the frame where play was pressed
-        playing_frame(walked, key, order)
+        playing_frame(walked, key, order, other)
     else:
-        draw_frame(walked, key, order, state.bs_frame)
+        draw_frame(walked, key, order, state.bs_frame, other)
 
 
 def moment_link():
@@ -93,7 +93,7 @@ def moment_link():
 
 
 @st.fragment(run_every=TICK)
-def playing_frame(walked, key, order):
+def playing_frame(walked, key, order, other=None):
     """One tick of play: the next frame, drawn from the walk computed before play began. At the
     end, or at the question while it waits for an answer, play stops: the app reruns once, which
     draws the buttons again and no timer."""
@@ -105,30 +105,43 @@ def playing_frame(walked, key, order):
         if state.bs_frame == len(order) - 1 or waiting:
             state.bs_playing = False
             st.rerun()
-    draw_frame(walked, key, order, state.bs_frame)
+    draw_frame(walked, key, order, state.bs_frame, other)
 
 
-def draw_frame(walked, key, order, index):
-    """Frame `index` of the walk: where it is, the picture, and what happens there in words."""
+def draw_frame(walked, key, order, index, other=None):
+    """Frame `index` of the walk: where it is, the picture, and what happens there in words; and,
+    when `other` (a walk of the same problem on the pinned net, its label) is given, the same
+    frame of that walk under it."""
     phase, step = order[index]
-    shown = walked.shown
     where = t(f"bs_where_{phase}", n=index + 1, total=len(order), t=step)
     st.markdown(f"**{where}**")
+    frame_body(walked, key, phase, step, where, asking=True)
+    if other is not None:
+        pinned_walk, label = other
+        st.markdown(label)
+        frame_body(pinned_walk, key, phase, step, where, asking=False)
+
+
+def frame_body(walked, key, phase, step, where, asking):
+    """The picture of one frame and its sentence (or, at the question, the question itself when
+    `asking`)."""
+    shown = walked.shown
     drawing, words = st.columns([3, 2])
     alt_text = t("bs_picture_alt", a=shown.a, b=shown.b, where=where)
     drawing.markdown(picture.subtraction_picture(walked, phase, step, alt_text),
                      unsafe_allow_html=True)
     legend = {FORWARD: "bs_legend_forward", QUESTION: "bs_legend_forward",
               BACKWARD: "bs_legend_backward", UPDATE: "bs_legend_update"}[phase]
-    drawing.caption(t(legend))
+    if asking:
+        drawing.caption(t(legend))
     with words:
         if phase == FORWARD:
             st.info(forward_sentence(walked, step), icon=":material/arrow_forward:")
-        elif phase == QUESTION:
+        elif phase == QUESTION and asking:
             ask(walked, key)
         elif phase == BACKWARD:
             st.info(backward_sentence(walked, step), icon=":material/arrow_back:")
-        else:
+        elif phase == UPDATE:
             st.info(update_sentence(walked, shown.alpha), icon=":material/balance:")
 
 

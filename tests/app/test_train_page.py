@@ -162,3 +162,21 @@ def test_a_page_is_a_function_of_its_model(page_of, book):
     bucket = -(-len(book.errors) // charts.MAX_POINTS)  # iterations per point of the chart
     assert np.isclose(chart_rows(at.get("vega_lite_chart")[0])[0]["high"],
                       book.errors[:bucket].max())
+
+
+def test_a_pinned_run_is_compared_with_the_one_shown(app):
+    """?pin=4_16_10000_0_8_book pins alpha 4: the table gives both runs' final accuracy as rnn
+    alone trains and scores them here, and the pin stays in the link; Unpin drops it; the pin
+    button pins the run shown; a pin naming no allowed run gets a notice, in Chinese too."""
+    at = app({"pin": "4_16_10000_0_8_book"}).run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "settings" in d.value.columns)
+    for config, row in zip((TrainConfig(), TrainConfig(alpha=4.0)), table.itertuples()):
+        assert row[3] == f"{score_width(train(config).params, 8).accuracy:.2%}"
+    assert at.query_params["pin"] == "4_16_10000_0_8_book"
+    at.button(key="cmp_unpin").click().run()
+    assert "pin" not in at.query_params
+    at.button(key="cmp_pin").click().run()
+    assert at.query_params["pin"] == "0.9_16_10000_0_8_book"
+    bad = app({"pin": "4_16_999999_0_8_book", "lang": "zh"}).run()
+    assert any("链接里的 pin=" in w.value for w in bad.warning) and "pin" not in bad.query_params

@@ -571,3 +571,17 @@ def test_operating_on_the_net_breaks_it_and_training_on_repairs_it(page, app_url
     wait_for_script(page)
     expect(alert(page, "The walk shows the operated net (1 unit(s) switched off (11))")) \
         .to_be_visible()
+
+
+def test_a_pinned_run_is_walked_beside_the_one_shown(page, app_url):
+    """A link pinning alpha 4 shows both runs on the training page (their charts' sentences), and
+    the backprop page walks the same problem on the pinned net under the current one."""
+    page.goto(f"{app_url}/?pin=4_16_10000_0_8_book")
+    wait_for_script(page)
+    expect(page.get_by_role("heading", name="This run against the pinned one")).to_be_visible()
+    expect(page.get_by_text("for the pinned one").first).to_be_visible()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Backpropagation").click()
+    wait_for_script(page)
+    expect(page.get_by_text("The pinned run (alpha 4, 16 hidden")).to_be_visible()
+    assert page.locator("svg[data-phase]").count() == 2
+    assert "pin=4_16_10000_0_8_book" in page.url
