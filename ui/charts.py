@@ -501,13 +501,15 @@ def compare_chart(series, y, title, y_title, percent=False, height=240):
               for name, iterations, curve in series for i, v in zip(iterations, curve)]
     names = [name for name, _, _ in series]
     axis = alt.Axis(format="%") if percent else alt.Axis()
-    return alt.Chart(table(values)).mark_line(point=True).encode(
+    return alt.Chart(table(values)).mark_line(point=alt.OverlayMarkDef(aria=False)).encode(
         alt.X("iteration:Q", title=t("axis_iteration")),
         alt.Y(f"{y}:Q", title=y_title, axis=axis,
               scale=alt.Scale(domain=[0, 1]) if percent else alt.Scale()),
         color=alt.Color("run:N", sort=names, title=None,
                         scale=alt.Scale(domain=names, range=[RIGHT, WRONG]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", aria=False)),  # its symbols
+        # have no text of their own for screen readers (axe: svg-img-alt); the sentence under the
+        # chart names both runs
         shape=alt.Shape("run:N", sort=names, title=None,
                         scale=alt.Scale(domain=names, range=["circle", "square"])),
         tooltip=[alt.Tooltip("run:N", title=" "),

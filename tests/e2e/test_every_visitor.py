@@ -353,3 +353,46 @@ def test_the_page_not_found_detector_sees_streamlits_pop_up(new_page, app_url):
     dialogs = open_recording_dialogs(new_page(), f"{app_url}/no-such-page",
                                      CATALOGUE["train_title"]["en"])
     assert [text for text in dialogs if "Page not found" in text], dialogs
+
+
+# The views people explore with (issue 22), each opened as a visitor would: a pinned run beside
+# the book's, the walk with a pinned run, the calculator's operated net and its wrong bits, and
+# the learnability map once drawn.
+EXPLORING = {
+    "compare": ("?pin=4_16_10000_0_8_book", 4, None),
+    "compare-walk": ("backprop?pin=4_16_10000_0_8_book", 1, None),
+    "wrong-bits": ("calculator?hidden=2", 2, None),
+    "map": ("insight?iterations=600", 6, "map"),
+}
+
+
+def explore(page, action):
+    """Do what the view needs beyond its link: draw the map."""
+    if action == "map":
+        page.get_by_test_id("stTab").nth(3).click()
+        wait_for_script(page, timeout=WAIT)
+        run = page.locator(".st-key-map_run button")
+        if run.count():  # not drawn yet on this server (another visitor's map is kept)
+            run.click()
+        page.get_by_text(re.compile(r"30 of 30 cells computed|30 个格子已算出 30 个")) \
+            .wait_for(timeout=180_000)
+
+
+@pytest.mark.parametrize("view, lang, size", [
+    pytest.param(view, lang, size, id=f"{view}-{lang}-{size}")
+    for view in EXPLORING for lang in LOCALES for size in SIZES])
+def test_every_visitor_can_explore(new_page, app_url, subtests, view, lang, size):
+    """The exploring views in both languages on a desktop and a phone: nothing overflows
+    sideways, no chart title is cut, axe finds nothing serious."""
+    path, charts, action = EXPLORING[view]
+    page = new_page(viewport=SIZES[size], locale=LOCALES[lang])
+    page.goto(f"{app_url}/{path}{'&' if '?' in path else '?'}lang={lang}")
+    settle(page, charts)
+    if action:
+        explore(page, action)
+        settle(page, charts)
+    assert page.locator("[data-testid='stException']").count() == 0
+    for kind, check in (("overflow", overflow_problems), ("chart titles", title_problems),
+                        ("axe", axe_problems)):
+        with subtests.test(kind):
+            assert check(page) == []
