@@ -5,11 +5,12 @@ number to work out by hand. Every sentence is built from the numbers it states."
 import numpy as np
 import streamlit as st
 
-from ui import picture
+from ui import picture, settings
 from ui.i18n import Text, t
 from ui.keys import scoped
-from ui.picture import BACKWARD, FORWARD, QUESTION, UPDATE
+from ui.picture import BACKWARD, FORWARD, NATURAL, QUESTION, UPDATE
 
+WORDS_WIDTH = 300  # px of the walk's sentence beside its picture
 TICK = 1.2  # seconds from one frame of the walk to the next while it plays
 SURE = 0.9  # a bit written with at least this probability is written "sure"
 MOSTLY = 2 / 3  # a part of a push at least this big is "most of it"
@@ -96,9 +97,15 @@ def draw_frame(walked, key, order, index):
     shown = walked.shown
     where = t(f"bs_where_{phase}", n=index + 1, total=len(order), t=step)
     st.markdown(f"**{where}**")
-    drawing, words = st.columns([3, 2])
+    large = settings.presenting()
+    # the words beside the picture where both fit, else under it (the row wraps), never over it;
+    # in the presenter view always under it, the picture as large as the screen allows
+    row = st.container(horizontal=not large, gap="medium")
+    drawing = row.container(
+        width="stretch" if large else round(picture.picture_width(walked.steps) * NATURAL))
+    words = row.container(width="stretch" if large else WORDS_WIDTH)
     alt_text = t("bs_picture_alt", a=shown.a, b=shown.b, where=where)
-    drawing.markdown(picture.subtraction_picture(walked, phase, step, alt_text),
+    drawing.markdown(picture.subtraction_picture(walked, phase, step, alt_text, large),
                      unsafe_allow_html=True)
     legend = {FORWARD: "bs_legend_forward", QUESTION: "bs_legend_forward",
               BACKWARD: "bs_legend_backward", UPDATE: "bs_legend_update"}[phase]
