@@ -65,7 +65,7 @@ def player(walked, key):
         playing = state.bs_playing
         st.button(t("bs_pause" if playing else "bs_play"), key="bs_play",
                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                  on_click=toggle_play, args=(count,))
+                  on_click=toggle_play, args=(count,), shortcut="P")
         st.button(t("bs_next"), key="bs_next", icon=":material/chevron_right:",
                   icon_position="right", on_click=step_by, args=(1, count), shortcut="Right")
     if state.bs_playing:
