@@ -46,9 +46,12 @@ def show(page, config):
         page.render(model)
 
 
-st.set_page_config(page_title="退位减法 RNN Playground", page_icon=":material/remove:",
-                   layout="wide")
 settings.check_query_params()
+# the presenter view closes the sidebar (the toggle in it opens it again); "auto" leaves it to the
+# width of the screen (closed on a phone)
+st.set_page_config(page_title="退位减法 RNN Playground", page_icon=":material/remove:",
+                   layout="wide",
+                   initial_sidebar_state="collapsed" if settings.presenting() else "auto")
 config = settings.draw_sidebar()
 pages = [st.Page(partial(show, module, config), title=t(module.NAV), icon=icon,
                  url_path="start" if index == 0 else path, default=index == 0)

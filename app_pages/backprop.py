@@ -351,12 +351,13 @@ def draw_updates(shown, alpha):
                                 t("axis_unit"), row_labels=["a", "b"]))
     drawing.draw(charts.heatmap(back.synapse_1_update.T, t("bp_synapse_1_title"), None,
                                 t("axis_unit"), row_labels=["→ out"]))
-    columns = st.columns(3)
-    columns[0].metric(t("bp_error_before"), f"{shown.error_before:.4f}")
-    columns[1].metric(t("bp_error_after", alpha=alpha), f"{shown.error_after:.4f}",
-                      delta=f"{shown.error_after - shown.error_before:+.4f}",
-                      delta_color="inverse")
-    columns[2].metric(t("bp_loss_change"), f"{shown.after.loss - shown.trace.loss:+.3g}")
+    row = st.container(horizontal=True, gap="large")  # wraps rather than cut a number
+    row.metric(t("bp_error_before"), f"{shown.error_before:.4f}", width="content")
+    row.metric(t("bp_error_after", alpha=alpha), f"{shown.error_after:.4f}",
+               delta=f"{shown.error_after - shown.error_before:+.4f}", delta_color="inverse",
+               width="content")
+    row.metric(t("bp_loss_change"), f"{shown.after.loss - shown.trace.loss:+.3g}",
+               width="content")
 
 
 def draw_gradient_check(shown, params, bits):

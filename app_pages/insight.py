@@ -258,12 +258,12 @@ def draw_sweep(kind, configs, iterations):
     labels = {"seeds": [c.seed for c in configs], "hidden": [c.hidden for c in configs],
               "alpha": [c.alpha for c in configs]}[kind]
     reached = [f for f in result.first_perfect if f is not None]
-    columns = st.columns(3)
-    columns[0].metric(t("in_sweep_share"), f"{len(reached)} / {len(configs)}")
-    columns[1].metric(t("in_sweep_median"),
-                      f"{int(np.median(reached)):,}" if reached else t("never"))
-    columns[2].metric(t("in_sweep_time_earlier" if earlier else "in_sweep_time"),
-                      f"{result.seconds:.1f} s")
+    row = st.container(horizontal=True, gap="large")  # wraps rather than cut a number
+    row.metric(t("in_sweep_share"), f"{len(reached)} / {len(configs)}", width="content")
+    row.metric(t("in_sweep_median"), f"{int(np.median(reached)):,}" if reached else t("never"),
+               width="content")
+    row.metric(t("in_sweep_time_earlier" if earlier else "in_sweep_time"),
+               f"{result.seconds:.1f} s", width="content")
     values = [f if f is not None else iterations for f in result.first_perfect]
     text = [f"{f:,}" if f is not None else t("never") for f in result.first_perfect]
     x_title = {"seeds": t("seed"), "hidden": t("hidden"), "alpha": t("alpha")}[kind]

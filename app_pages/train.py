@@ -32,16 +32,16 @@ def render(model):
                  icon=":material/warning:")
     draw_advice(model)
     compare.draw(model)
-    columns = st.columns(4)
-    columns[0].metric(t("metric_accuracy"), f"{curve.final.accuracy:.2%}",
-                      help=t("metric_accuracy_help", pairs=curve.final.pairs, bits=config.bits,
-                             kind=t("all_pairs") if curve.final.exhaustive
-                             else t("random_pairs")))
-    columns[1].metric(t("metric_first_perfect"), f"{curve.first_perfect:,}"
-                      if curve.first_perfect is not None else t("never"))
-    columns[2].metric(t("metric_time"), f"{result.seconds:.2f} s")
-    columns[3].metric(t("metric_speed"),
-                      f"{result.iterations_done / max(result.seconds, 1e-9):,.0f}")
+    # a row that wraps: each number keeps its own width, none is cut ("100.0…") on a narrow screen
+    row = st.container(horizontal=True, gap="large")
+    row.metric(t("metric_accuracy"), f"{curve.final.accuracy:.2%}", width="content",
+               help=t("metric_accuracy_help", pairs=curve.final.pairs, bits=config.bits,
+                      kind=t("all_pairs") if curve.final.exhaustive else t("random_pairs")))
+    row.metric(t("metric_first_perfect"), f"{curve.first_perfect:,}"
+               if curve.first_perfect is not None else t("never"), width="content")
+    row.metric(t("metric_time"), f"{result.seconds:.2f} s", width="content")
+    row.metric(t("metric_speed"), f"{result.iterations_done / max(result.seconds, 1e-9):,.0f}",
+               width="content")
 
     st.markdown(t("train_reading", accuracy=curve.final.accuracy,
                   scored=models.scored_on(config.bits)))

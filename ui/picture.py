@@ -28,8 +28,10 @@ from ui.i18n import t
 VIRIDIS = ["#440154", "#482475", "#414487", "#355f8d", "#2a788e", "#21918c", "#22a884",
            "#44bf70", "#7ad151", "#bddf26", "#fde725"]  # SEQUENTIAL at 0, 0.1, ..., 1
 UP, DOWN = DIVERGING[2], DIVERGING[0]  # a weight's update: orange up, blue down
-COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 55, 30  # px of the picture's own grid
-SMALLEST = 0.82  # the picture shrinks to this scale at most, then scrolls (8 bits fit a phone)
+COLUMN, CELL, MARGIN_LEFT, MARGIN_RIGHT = 44, 28, 62, 30  # px of the picture's own grid
+SMALLEST = 0.66  # the picture shrinks to this scale at most, then scrolls (8 bits fit 320 px)
+LARGE_MARGIN = "3rem"  # the screen's height the large picture leaves free
+NATURAL = 1.3  # the picture's scale where the page has room: its smallest text 13 px x 1.3
 ROW = {"head": 14, "borrow": 36, "a": 62, "b": 88, "cell": 120, "line": 178, "net": 200,
        "sure": 222, "true": 246, "bars": 314}  # y of each row (text baselines; cell: top)
 BAR = 40  # px of the tallest share bar
@@ -79,15 +81,23 @@ def _update_arrow(x1, y1, x2, y2, piece, largest):
     return drawn
 
 
-def subtraction_picture(walk, phase, step, alt_text):
+def picture_width(steps):
+    """The picture's own width (its grid's units) for a problem of `steps` bits."""
+    return MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT
+
+
+def subtraction_picture(walk, phase, step, alt_text, large=False):
     """The problem written as at school (a above b, lowest bit on the right, the answer below
     the line), with the net's cell for each column between question and answer, in one frame of
     the backprop page's walk: `phase` FORWARD (columns up to `step` done), QUESTION (all done),
     BACKWARD (blame shown from the last column down to `step`) or UPDATE (each column's piece of
     the three weights that move most). SVG markup on one line, `alt_text` for screen readers;
-    each column's numbers are in its tooltip and in data- attributes."""
+    each column's numbers are in its tooltip and in data- attributes. Drawn at the width it is
+    given, between SMALLEST and 1.45 times its own size; `large` (the presenter view): as large
+    as the screen allows, as wide as the page and, at one scale for every frame, no taller than
+    the screen less LARGE_MARGIN."""
     blamed, steps = walk.blame, walk.steps
-    width = MARGIN_LEFT + steps * COLUMN + MARGIN_RIGHT
+    width = picture_width(steps)
     height = ROW["bars"] + 20 if phase in (BACKWARD, UPDATE) else ROW["true"] + 14
 
     def x(t):  # centre of column t: the highest bit on the left
@@ -112,7 +122,7 @@ def subtraction_picture(walk, phase, step, alt_text):
     for row, label in labels:
         if row == "bars" and phase in (FORWARD, QUESTION):
             continue
-        parts.append(_text(MARGIN_LEFT - 2, ROW[row], label, 12, "end", MUTED))
+        parts.append(_text(MARGIN_LEFT - 2, ROW[row], label, 13, "end", MUTED))
     parts.append(_text(MARGIN_LEFT - 5, ROW["a"], "a", 16, "end", MUTED))
     parts.append(_text(MARGIN_LEFT - 5, ROW["b"], "− b", 16, "end", MUTED))
     left, right = MARGIN_LEFT + 4, MARGIN_LEFT + steps * COLUMN - 4
@@ -131,10 +141,13 @@ def subtraction_picture(walk, phase, step, alt_text):
     else:
         parts.append(_arrow(start, middle - 6, x(0) + CELL / 2 + 1, middle - 6, 2, NEUTRAL))
     label = html.escape(alt_text, quote=True)
+    tallest = ROW["bars"] + 20  # the backward and update frames: one scale for the whole walk
+    widest = (f"calc((100vh - {LARGE_MARGIN}) * {width / tallest:.4f})" if large
+              else f"{round(width * 1.45)}px")
     return (f'<div style="overflow-x:auto"><svg xmlns="http://www.w3.org/2000/svg" role="img" '
             f'aria-label="{label}" viewBox="0 0 {width} {height}" font-family="sans-serif" '
             f'data-phase="{phase}" data-step="{step}" style="width:100%;'
-            f'min-width:{round(width * SMALLEST)}px;max-width:{round(width * 1.45)}px;'
+            f'min-width:{round(width * SMALLEST)}px;max-width:{widest};'
             f'height:auto;display:block">{"".join(parts)}</svg></div>')
 
 

@@ -1,14 +1,15 @@
-"""The sidebar: the language and the training configuration, bound to URL query parameters,
-checked by hand.
+"""The sidebar: the language, the presenter view and the training configuration, bound to URL
+query parameters, checked by hand.
 
 One rule for a link's values, applied once per session before the widgets are drawn
 (`check_query_params`): a value is used when it names exactly one allowed setting (for a number:
 within the slider's range and on its step, so 8 and 8.0 name 8 hidden units and 8.9 names none;
-for a choice: one of the choices); any other value, or a parameter given more than once, is
-refused: the default is used and a notice in the visitor's language names it. The link is then
-rewritten from the widgets (`write_link`), in plain form and without defaults. The widgets are
-not bound to the link by Streamlit, whose own parsing of a link's text differs from this rule;
-so the sidebar, the link, the run and the notice always agree.
+for a choice: one of the choices; for an on/off flag such as `present`: 1 or 0); any other
+value, or a parameter given more than once, is refused: the default is used and a notice in the
+visitor's language names it. The link is then rewritten from the widgets (`write_link`), in plain
+form and without defaults. The widgets are not bound to the link by Streamlit, whose own parsing
+of a link's text differs from this rule; so the sidebar, the link, the run and the notice always
+agree.
 """
 import html
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ NUMBERS = {
     "bits": Field(2, 16, DEFAULTS.bits),
 }
 CHOICES = {"sampling": ("book", "fixed"), "lang": tuple(LANGUAGES)}
+FLAGS = {"present": False}  # on/off settings and their defaults: 1 or 0 in a link
+FLAG_TEXT = {"1": True, "0": False}
 LANG_CHOSEN = "lang_chosen"  # session flag: the visitor chose the language (picker or link)
 NOTICES = "url_notices"  # session key: notices about dropped query parameters
 MAX_LINK_FIELDS = 1000  # Streamlit ignores a query string with more parameters than this
@@ -65,7 +68,7 @@ def check_query_params():
     if NOTICES in st.session_state:
         return
     notices = []
-    for name in [*NUMBERS, *CHOICES]:
+    for name in [*NUMBERS, *CHOICES, *FLAGS]:
         values = st.query_params.get_all(name)
         value = None
         if len(values) > 1:
@@ -76,6 +79,10 @@ def check_query_params():
             if value is None:
                 notices.append(("notice_range", name, values[0], field.low, field.high,
                                 field.step, field.default))
+        elif values and name in FLAGS:
+            value = FLAG_TEXT.get(values[0])
+            if value is None:
+                notices.append(("notice_choice", name, values[0], ", ".join(FLAG_TEXT)))
         elif values:
             value = values[0] if values[0] in CHOICES[name] else None
             if value is None:
@@ -89,11 +96,15 @@ def check_query_params():
 def default_of(name):
     if name in NUMBERS:
         return NUMBERS[name].default
+    if name in FLAGS:
+        return FLAGS[name]
     return browser_language() if name == "lang" else DEFAULTS.sampling
 
 
 def link_text(name, value):
-    """How a setting is written in a link: 8, 10000, 0.5, fixed, zh."""
+    """How a setting is written in a link: 8, 10000, 0.5, fixed, zh, 1 (a flag that is on)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
     return f"{round(value, 2):g}" if isinstance(value, float) else str(value)
 
 
@@ -101,8 +112,9 @@ def write_link():
     """The link after this run: every setting that is not its default, in its plain form, so
     that a copied link opens the same run (and a default follows the visitor's own); and the
     language once it was chosen (by the picker or the link), even where it is the browser's: a
-    teacher's Chinese link stays Chinese on a student's English phone."""
-    for name in [*NUMBERS, *CHOICES]:
+    teacher's Chinese link stays Chinese on a student's English phone. The presenter view, once
+    on, is in the link too (a teacher can share it)."""
+    for name in [*NUMBERS, *CHOICES, *FLAGS]:
         value = st.session_state[name]
         chosen = name == "lang" and st.session_state.get(LANG_CHOSEN, False)
         if value == default_of(name) and not chosen:
@@ -163,6 +175,7 @@ def draw_sidebar():
     sidebar.radio("语言 / Language", CHOICES["lang"], key="lang", format_func=LANGUAGES.get,
                   on_change=choose_language,
                   index=CHOICES["lang"].index(default_of("lang")), horizontal=True)
+    sidebar.toggle(t("present"), FLAGS["present"], key="present", help=t("present_help"))
     sidebar.header(t("sidebar_title"))
     for name, field in NUMBERS.items():
         sidebar.slider(t(name), field.low, field.high, field.default, field.step, key=name,
@@ -174,6 +187,13 @@ def draw_sidebar():
     sidebar.button(t("reset"), help=t("reset_help"), on_click=reset)
     write_link()
     return current_config()
+
+
+def presenting():
+    """Whether the presenter view is on (the sidebar's toggle, or present=1 in the link): the
+    sidebar starts closed and the backprop walk's picture is drawn as large as the screen allows,
+    for a teacher who projects the app (1280x720 at 150 % zoom is 853x480 CSS px)."""
+    return bool(st.session_state.get("present", FLAGS["present"]))
 
 
 def choose_language():

@@ -7,12 +7,13 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import numpy as np
 import streamlit as st
 
-from ui import picture
+from ui import picture, settings
 from ui.i18n import Text, t
 from ui.keys import scoped
 from ui.operands import write_link
-from ui.picture import BACKWARD, FORWARD, QUESTION, UPDATE
+from ui.picture import BACKWARD, FORWARD, NATURAL, QUESTION, UPDATE
 
+WORDS_WIDTH = 300  # px of the walk's sentence beside its picture
 TICK = 1.2  # seconds from one frame of the walk to the next while it plays
 SURE = 0.9  # a bit written with at least this probability is written "sure"
 MOSTLY = 2 / 3  # a part of a push at least this big is "most of it"
@@ -67,7 +68,7 @@ def player(walked, key, other=None):
         playing = state.bs_playing
         st.button(t("bs_pause" if playing else "bs_play"), key="bs_play",
                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                  on_click=toggle_play, args=(count,))
+                  on_click=toggle_play, args=(count,), shortcut="P")
         st.button(t("bs_next"), key="bs_next", icon=":material/chevron_right:",
                   icon_position="right", on_click=step_by, args=(1, count), shortcut="Right")
         if not state.bs_playing:  # the step in the link (not while playing: one history entry
@@ -124,11 +125,16 @@ def draw_frame(walked, key, order, index, other=None):
 
 def frame_body(walked, key, phase, step, where, asking):
     """The picture of one frame and its sentence (or, at the question, the question itself when
-    `asking`)."""
+    `asking`): the words beside the picture where both fit, else under it (the row wraps), never
+    over it; in the presenter view always under it, the picture as large as the screen allows."""
     shown = walked.shown
-    drawing, words = st.columns([3, 2])
+    large = settings.presenting()
+    row = st.container(horizontal=not large, gap="medium")
+    drawing = row.container(
+        width="stretch" if large else round(picture.picture_width(walked.steps) * NATURAL))
+    words = row.container(width="stretch" if large else WORDS_WIDTH)
     alt_text = t("bs_picture_alt", a=shown.a, b=shown.b, where=where)
-    drawing.markdown(picture.subtraction_picture(walked, phase, step, alt_text),
+    drawing.markdown(picture.subtraction_picture(walked, phase, step, alt_text, large),
                      unsafe_allow_html=True)
     legend = {FORWARD: "bs_legend_forward", QUESTION: "bs_legend_forward",
               BACKWARD: "bs_legend_backward", UPDATE: "bs_legend_update"}[phase]
