@@ -5,7 +5,7 @@ number to work out by hand. Every sentence is built from the numbers it states."
 import numpy as np
 import streamlit as st
 
-from ui import picture
+from ui import classroom, picture
 from ui.i18n import Text, t
 from ui.keys import scoped
 from ui.picture import BACKWARD, FORWARD, QUESTION, UPDATE
@@ -174,6 +174,7 @@ def ask(walked, key):
     chosen = st.radio(t("bs_question"), list(reversed(range(walked.steps))), index=None,
                       horizontal=True, format_func=lambda s: t("bs_choice", t=s),
                       key=scoped("bs_answer", key), label_visibility="collapsed")
+    classroom.guesses(key, walked.steps, chosen)  # on a class's link: counted, and its board
     if chosen is None:
         st.caption(t("bs_question_skip"))
         return
