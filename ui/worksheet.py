@@ -62,6 +62,14 @@ def numbers(walked):
                  float(walked.blame.share[best]))
 
 
+def significant(value, digits=4):
+    """`value` to `digits` significant digits, written out without an exponent (0.00008643),
+    as a school's hand calculation would write it."""
+    if value == 0 or not np.isfinite(value):
+        return f"{value:g}"
+    return f"{value:.{max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))}f}"
+
+
 def table(head, rows, columns):
     """An HTML table: a header cell `head`, then one column per bit (`columns`: the highest
     first); each row (label, cells), a cell None left blank."""
@@ -94,7 +102,7 @@ def sections(sheet, filled):
     delta = table("", [
         ("y − out", row(error, lambda v: f"{v:.4f}")),
         ("1 − out", row(1 - sheet.output, lambda v: f"{v:.4f}")),
-        ("layer_2_delta", row(sheet.output_delta, lambda v: f"{v:.4g}"))], order)
+        ("layer_2_delta", row(sheet.output_delta, significant))], order)
     answer = (t("ws_answer_question", t=sheet.most_blamed, share=sheet.share) if filled
               else "______")
     shown_units = (t("ws_hidden_all", units=units) if units == sheet.units

@@ -1,5 +1,7 @@
 """ui/worksheet.py: the printable worksheet's numbers are those of rnn's forward pass on the
 problem, blank on the worksheet and filled in on the answer key, in both languages."""
+import re
+
 import numpy as np
 import pytest
 
@@ -52,10 +54,14 @@ def test_the_worksheet_is_blank_and_its_key_filled(lang):
     blank, key = page.split('<section class="key">')
     assert ".key { break-before: page; }" in page
     assert f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' in page
-    printed = ([f"{o:.4f}" for o in trace.output] + [f"{d:.4g}" for d in deltas]
+    printed = ([f"{o:.4f}" for o in trace.output]
                + [f"{h:.3f}" for h in trace.hidden[1:, :3].ravel()])
     for number in printed:
         assert number in key
         assert f"<td>{number}</td>" not in blank
     assert blank.count('<td class="blank">') == BITS * (3 + 16 + 3)
+    cells = re.search(r"<th>layer_2_delta</th>(.*?)</tr>", key)[1]
+    assert "e" not in cells  # written out, as by hand
+    written = [float(cell) for cell in re.findall(r"<td>([^<]*)</td>", cells)]
+    np.testing.assert_allclose(written, deltas[::-1], rtol=1e-3)  # 4 digits, the highest first
     assert ("练习单" if lang == "zh" else "Worksheet") in blank
