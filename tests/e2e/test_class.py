@@ -11,6 +11,7 @@ except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and 
     expect = None
 
 from tests.e2e.test_backprop_view import next_to, open_view
+from tests.e2e.test_every_visitor import axe_problems
 from tests.e2e.test_replicas import redis_server, replicas  # noqa: F401 - fixtures
 
 QUESTION = 9  # the frame of the question (8 bits)
@@ -42,7 +43,8 @@ def teacher_sees(page, url, class_code, sentence):
 
 def test_two_students_guesses_appear_on_the_teachers_chart(new_page, app_url, tmp_path):
     """Two students (sessions of their own) answer bit 3 and bit 5; the teacher's chart, opened
-    before, shows one guess each, counted after it was opened (screenshot in tmp_path)."""
+    before, shows one guess each, counted after it was opened; axe finds nothing serious on the
+    teacher's view (screenshot in tmp_path)."""
     class_code = f"e2e-{uuid.uuid4().hex[:6]}"
     teacher = new_page()
     teacher_sees(teacher, app_url, class_code, "No guesses yet.")
@@ -51,6 +53,7 @@ def test_two_students_guesses_appear_on_the_teachers_chart(new_page, app_url, tm
     expect(teacher.get_by_text("Guesses so far: 2. 2 bits share the most, 1 each.")) \
         .to_be_visible()
     teacher.screenshot(path=tmp_path / "teacher.png", full_page=True)
+    assert axe_problems(teacher) == []
 
 
 def test_guesses_on_two_replicas_meet_on_one_chart(new_page, replicas):  # noqa: F811
