@@ -10,7 +10,7 @@ from compute import jobs
 from compute.models import digest
 from compute.service import SERVER
 from rnn import analysis, blame, cost
-from ui import charts, compare, computing, drawing, operate, walk
+from ui import charts, classroom, compare, computing, drawing, operate, walk, worksheet
 from ui.i18n import Text, language, t
 from ui.keys import scoped
 from ui.operands import read_link, read_moment, write_link
@@ -33,6 +33,7 @@ def render(model):
         model = model_in_use(model, "bp_upload")
     with main:
         upload_note(model)
+        classroom.read_link()
         config = model.config
         params, a, b, chosen = choose_problem(model)
         if params is None:  # a number out of range: said, and nothing walked
@@ -62,6 +63,7 @@ def render(model):
         st.markdown(t("bs_picture_text"))
         walk.player(walked, key, pinned_walk(model, a, b, chosen))
         walk.hand_calculation(walked, key)
+        offer_worksheet(walked, chosen)
         draw_reach(model)
         draw_time_lapse(model, walked)
         # an expander's own state is dropped with the page: its last state is kept beside it, so
@@ -138,6 +140,15 @@ def choose_problem(model):
         chosen = iterations[0]
     write_link({"at": chosen}, {"at": iterations[-1]})
     return snapshots[iterations.index(chosen)], a, b, chosen
+
+
+def offer_worksheet(walked, iteration):
+    """The printable worksheet of this problem (ui/worksheet.py), to download."""
+    shown = walked.shown
+    st.download_button(t("ws_download"), worksheet.build(walked, iteration), key="bs_worksheet",
+                       file_name=f"worksheet-{shown.a}-{shown.b}-{language()}.html",
+                       mime="text/html", icon=":material/print:", on_click="ignore")
+    st.caption(t("ws_download_help"))
 
 
 def draw_reach(model):

@@ -16,7 +16,7 @@ import logging
 import os
 import time
 
-from compute import models, shared
+from compute import models, shared, votes
 from compute.pool import Pool, TaskFailed, WorkerLost
 from compute.scheduler import SERVER, Refused, Scheduler, Visitor
 from compute.store import NoWatch, Overloaded, Store
@@ -51,8 +51,9 @@ def default_workers():
 
 class Service:
     """The scheduler, the pool, and the stores: `models` (trained models) and `sweeps`, shared
-    with other replicas through Redis when `redis_url` names a Redis server (compute.shared), and
-    `results` (what the pages derive from a net), this process's own."""
+    with other replicas through Redis when `redis_url` names a Redis server (compute.shared), as
+    are the classes' `votes` (compute.votes), and `results` (what the pages derive from a net),
+    this process's own."""
 
     def __init__(self, workers=None, redis_url=None, scheduler=None):
         self.scheduler = scheduler or Scheduler()
@@ -64,6 +65,7 @@ class Service:
         self.sweeps = shared.shared_store(link, MAX_SWEEPS, None, "sweep", models.encode_sweep,
                                           models.decode_sweep)
         self.results = Store(MAX_RESULTS, RESULT_BYTES)
+        self.votes = votes.votes(link)  # the classes' guesses (compute.votes)
 
     def close(self):
         self.pool.close()

@@ -516,3 +516,18 @@ def compare_chart(series, y, title, y_title, percent=False, height=240):
                  alt.Tooltip("iteration:Q", title=t("axis_iteration")),
                  alt.Tooltip(f"{y}:Q", title=y_title, format=".2%" if percent else ".3f")],
     ).properties(title=wrapped(title), height=height)
+
+
+def guesses_chart(labels, counts, title, x_title, y_title, height=220):
+    """How many chose each label (in the given order): a bar each, its count written above it,
+    on a whole-number axis."""
+    data = [{"label": str(label), "count": int(count)} for label, count in zip(labels, counts)]
+    base = alt.Chart(table(data)).encode(alt.X("label:N", title=x_title, sort=[
+        str(label) for label in labels], axis=alt.Axis(labelAngle=0)))
+    y = alt.Y("count:Q", title=y_title, scale=alt.Scale(domain=[0, max(1, *counts) * 1.2]),
+              axis=alt.Axis(format="d", tickMinStep=1))
+    return alt.layer(
+        base.mark_bar(color=CURRENT).encode(y, tooltip=[alt.Tooltip("label:N", title=x_title),
+                                                        alt.Tooltip("count:Q", title=y_title)]),
+        base.mark_text(dy=-7, fontSize=11).encode(y="count:Q", text="count:Q"),
+    ).properties(title=wrapped(title), height=height)

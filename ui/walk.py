@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import numpy as np
 import streamlit as st
 
-from ui import picture, settings
+from ui import classroom, picture, settings
 from ui.i18n import Text, t
 from ui.keys import scoped
 from ui.operands import write_link
@@ -219,6 +219,7 @@ def ask(walked, key):
     chosen = st.radio(t("bs_question"), list(reversed(range(walked.steps))), index=None,
                       horizontal=True, format_func=lambda s: t("bs_choice", t=s),
                       key=scoped("bs_answer", key), label_visibility="collapsed")
+    classroom.guesses(key, walked.steps, chosen)  # on a class's link: counted, and its board
     if chosen is None:
         st.caption(t("bs_question_skip"))
         return
