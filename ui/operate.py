@@ -37,9 +37,11 @@ def controls(params):
     on = bool(state.get(key["op_off"])) or bool(state.get(key["op_weight"]))
     with st.expander(t("op_title"), icon=":material/build:", expanded=on):
         st.caption(t("op_text"))
-        off = st.multiselect(t("op_off"), list(range(hidden)), key=key["op_off"],
-                             placeholder=t("op_off_hint"), help=t("op_off_help"),
-                             persist_state="session")
+        # pills, not a multiselect: a button per unit is one tap on a phone, and the numbers
+        # stand in a row as in the walk's picture
+        off = st.pills(t("op_off"), list(range(hidden)), selection_mode="multi",
+                       key=key["op_off"], help=t("op_off_help"), width="stretch",
+                       persist_state="session") or []
         weight = None
         if st.toggle(t("op_weight"), key=key["op_weight"], persist_state="session"):
             left, middle, right, value = st.columns(4)

@@ -289,7 +289,7 @@ def test_an_operated_net_answers_as_the_same_edit_by_hand(calc, open_page):
     from rnn.evaluate import predict_bits
     from rnn.model import Params
     at = calc()
-    at.multiselect(key="op_off_16").set_value([3, 11]).run()
+    at.pills(key="op_off_16").set_value([3, 11]).run()
     assert not at.exception
     params = book_params()
     by_hand = Params(params.synapse_0, params.synapse_h.copy(), params.synapse_1.copy())
