@@ -49,6 +49,17 @@ def viridis(values):
     return ["#%02x%02x%02x" % tuple(rgb) for rgb in np.rint(channels).astype(int)]
 
 
+def contrast(first, second):
+    """WCAG's contrast ratio of two hex colours (or "white")."""
+    def luminance(colour):
+        colour = "#ffffff" if colour == "white" else colour
+        rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+        rgb = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(rgb @ [0.2126, 0.7152, 0.0722])
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def _text(x, y, content, size=12, anchor="middle", colour="#263238", weight="normal"):
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
             f'fill="{colour}" font-weight="{weight}">{html.escape(str(content))}</text>')
@@ -184,6 +195,10 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
                          f'height="{square:.1f}" fill="{colour}"/>')
         parts.append(f'<rect x="{cx - CELL / 2}" y="{top}" width="{CELL}" height="{CELL}" '
                      f'fill="none" stroke="#455a64" rx="2"/>')
+        if phase == UPDATE:  # the neurons the sentence names, as in the key under the picture
+            for k in named_neurons(walk):
+                sx, sy = cx - CELL / 2 + (k % side) * square, top + (k // side) * square
+                parts.append(_outline(sx, sy, square))
         fill, colour = (RIGHT_LIGHT, RIGHT) if right else (WRONG_LIGHT, WRONG)
         parts.append(f'<rect x="{cx - 19}" y="{ROW["net"] - 18}" width="38" height="24" rx="4" '
                      f'fill="{fill}" stroke="{colour}"/>')
@@ -236,3 +251,42 @@ def _column(walk, t_, cx, phase, done, blame_from, largest_blame, largest_piece,
     return f'<g class="bs-column" {attributes}><title>{title}</title>{"".join(parts)}</g>'
 
 
+
+
+def named_neurons(walk):
+    """The hidden units the update frame's sentence names: the one each of the three most moved
+    weights feeds from or into (synapse_0: the unit fed; synapse_h: both; synapse_1: the unit
+    read)."""
+    moved_0, moved_h, moved_1 = walk.moved
+    return sorted({moved_0.index[1], *moved_h.index, moved_1.index[0]})
+
+
+def _outline(x, y, size):
+    """A square's outline that shows on any colour of the scale: dark, with a white core."""
+    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{size:.1f}" height="{size:.1f}" fill="none" '
+            f'stroke="#263238" stroke-width="3"/><rect x="{x:.1f}" y="{y:.1f}" '
+            f'width="{size:.1f}" height="{size:.1f}" fill="none" stroke="white" '
+            f'stroke-width="1.2"/>')
+
+
+def memory_key(state, named, alt_text):
+    """One cell of the picture enlarged: a square per hidden unit in the picture's order (left to
+    right, row by row), coloured by `state` as in the picture, each with its number, the units
+    in `named` outlined. SVG markup on one line."""
+    side = math.ceil(math.sqrt(len(state)))
+    size = 30
+    parts = []
+    for k, colour in enumerate(viridis(state)):
+        x, y = 2 + (k % side) * size, 2 + (k // side) * size
+        ink = max(("#000000", "white"), key=lambda text: contrast(text, colour))
+        parts.append(f'<rect x="{x}" y="{y}" width="{size}" height="{size}" fill="{colour}" '
+                     f'stroke="white" stroke-width="0.5"/>')
+        parts.append(_text(x + size / 2, y + size / 2 + 5, k, 13, colour=ink,
+                           weight="bold" if k in named else "normal"))
+    parts.extend(_outline(2 + (k % side) * size, 2 + (k // side) * size, size) for k in named)
+    width = side * size + 4
+    height = math.ceil(len(state) / side) * size + 4
+    label = html.escape(alt_text, quote=True)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" data-key="memory" '
+            f'style="width:{width}px;height:{height}px;display:block">{"".join(parts)}</svg>')

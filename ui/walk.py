@@ -149,6 +149,19 @@ def frame_body(walked, key, phase, step, where, asking):
             st.info(backward_sentence(walked, step), icon=":material/arrow_back:")
         elif phase == UPDATE:
             st.info(update_sentence(walked, shown.alpha), icon=":material/balance:")
+        memory_key(walked, phase, step)
+
+
+def memory_key(walked, phase, step):
+    """The memory of the frame's bit (the last bit's in the question and the update) enlarged,
+    each neuron with its number; in the update, the neurons its sentence names outlined in the
+    key and in every cell of the picture."""
+    at = step if phase in (FORWARD, BACKWARD) else walked.steps - 1
+    named = picture.named_neurons(walked) if phase == UPDATE else []
+    said = t("bs_key", t=at) + (" " + t("bs_key_named") if named else "")
+    st.markdown(picture.memory_key(walked.shown.trace.hidden[at + 1], named, said),
+                unsafe_allow_html=True)
+    st.caption(said)
 
 
 def forward_sentence(walked, step):

@@ -657,3 +657,27 @@ def test_a_number_out_of_range_is_said_and_nothing_is_walked(page):
     assert not any(re.match(r"\*\*(Step|第)", m.value) for m in at.markdown)
     at.number_input(key="bp_a_8").set_value(200).run()
     assert not at.error and re.match(r"第 1 / 18 步", where(at))
+
+
+def test_the_memory_key_numbers_every_neuron_and_outlines_those_the_sentence_names(page):
+    """Under the update frame's sentence, the last bit's memory enlarged: squares numbered 0-15 in
+    the picture's reading order, each number readable on its square (WCAG AA), and outlined
+    exactly the neurons the sentence names; the picture's eight boxes outline the same ones."""
+    at = page()
+    press(at, "bs_next", FRAMES - 1)
+    named = sorted({int(n) for n in re.findall(r"neuron (\d+)", at.info[0].value)})
+    key = next(m.value for m in at.markdown if 'data-key="memory"' in m.value)
+    squares = re.findall(r'<rect x="(\d+)" y="(\d+)" width="30" height="30" fill="(#[0-9a-f]{6})"',
+                         key)
+    numbers = re.findall(r'<text [^>]*fill="([^"]+)"[^>]*>(\d+)</text>', key)
+    assert [int(n) for _, n in numbers] == list(range(16))
+    assert [(int(x), int(y)) for x, y, _ in squares] == [(2 + 30 * (k % 4), 2 + 30 * (k // 4))
+                                                         for k in range(16)]
+    for (_, _, fill), (ink, _) in zip(squares, numbers):
+        assert contrast(fill, "#ffffff" if ink == "white" else ink) >= 4.5
+    outlined = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="30.0" height="30.0" '
+                          r'fill="none" stroke="#263238"', key)
+    assert sorted(round((float(y) - 2) / 30) * 4 + round((float(x) - 2) / 30)
+                  for x, y in outlined) == named
+    svg = next(m.value for m in at.markdown if "data-phase" in m.value)
+    assert svg.count('stroke="#263238" stroke-width="3"') == 8 * len(named)
