@@ -272,7 +272,8 @@ def _outline(x, y, size):
 def memory_key(state, named, alt_text):
     """One cell of the picture enlarged: a square per hidden unit in the picture's order (left to
     right, row by row), coloured by `state` as in the picture, each with its number, the units
-    in `named` outlined. SVG markup on one line."""
+    in `named` outlined; drawn at NATURAL scale (its numbers 13 px x 1.3, as the picture's
+    smallest text where the page has room). SVG markup on one line."""
     side = math.ceil(math.sqrt(len(state)))
     size = 30
     parts = []
@@ -289,4 +290,5 @@ def memory_key(state, named, alt_text):
     label = html.escape(alt_text, quote=True)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif" data-key="memory" '
-            f'style="width:{width}px;height:{height}px;display:block">{"".join(parts)}</svg>')
+            f'style="width:{round(width * NATURAL)}px;height:auto;display:block">'
+            f'{"".join(parts)}</svg>')

@@ -158,7 +158,7 @@ def memory_key(walked, phase, step):
     key and in every cell of the picture."""
     at = step if phase in (FORWARD, BACKWARD) else walked.steps - 1
     named = picture.named_neurons(walked) if phase == UPDATE else []
-    said = t("bs_key", t=at) + (" " + t("bs_key_named") if named else "")
+    said = t("bs_key_named" if named else "bs_key", t=at)
     st.markdown(picture.memory_key(walked.shown.trace.hidden[at + 1], named, said),
                 unsafe_allow_html=True)
     st.caption(said)
