@@ -1,9 +1,11 @@
 """Make the README's screenshots: docs/train.png (English), docs/calculator.png (Chinese),
 docs/backprop.png (English) and docs/insight.png (Chinese) at desktop size, and what a visitor on
 a phone sees: docs/phone-<page>-<lang>.png for every page (train, calculator, backprop, insight)
-in both languages (zh, en).
+in both languages (zh, en); and two of the exploring views, cut to their section at desktop size:
+docs/compare.png (a run against a pinned one, English) and docs/machine-zh.png (the machine the
+book's net learned, Chinese).
 
-    .venv/bin/python scripts/screenshots.py [--only desktop|phone]
+    .venv/bin/python scripts/screenshots.py [--only desktop|phone|exploring]
 
 Starts the app as the browser tests do (`streamlit run` on a free port from the repository root,
 see scripts/serving.py), drives Debian's Chromium (/usr/bin/chromium; Playwright cannot
@@ -142,6 +144,26 @@ def simple_page(browser, url, path, lang, name):
     page.close()
 
 
+def section(browser, url, path, lang, heading, name, height):
+    """docs/<name>.png: the page at desktop size from the heading `heading` (a catalogue key)
+    down `height` px, across the main area."""
+    from ui.i18n import CATALOGUE
+    page = browser.new_page(viewport=VIEWPORT, locale=LOCALES[lang])
+    page.goto(f"{url}/{path}{'&' if '?' in path else '?'}lang={lang}")
+    settle(page)
+    page.get_by_text(CATALOGUE["evaluating"][lang]).wait_for(state="detached")
+    page.set_viewport_size({"width": VIEWPORT["width"],
+                            "height": min(MAX_HEIGHT, page.evaluate(CONTENT_HEIGHT_JS))})
+    settle(page)
+    page.mouse.move(5, 5)
+    top = page.get_by_role("heading", name=CATALOGUE[heading][lang]).bounding_box()
+    main = page.get_by_test_id("stMainBlockContainer").bounding_box()
+    page.screenshot(path=str(DOCS / f"{name}.png"), clip={
+        "x": main["x"], "y": top["y"] - 16, "width": main["width"], "height": height})
+    print(f"saved docs/{name}.png", flush=True)
+    page.close()
+
+
 def phone_page(browser, url, name, path, lang):
     """docs/phone-<name>-<lang>.png: the page as a phone shows it, opened from a shared link."""
     context = browser.new_context(locale=LOCALES[lang], **PHONE_CONTEXT)
@@ -154,8 +176,8 @@ def phone_page(browser, url, name, path, lang):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=("desktop", "phone"),
-                        help="make only the desktop or only the phone screenshots")
+    parser.add_argument("--only", choices=("desktop", "phone", "exploring"),
+                        help="make only the desktop, the phone or the exploring views' shots")
     only = parser.parse_args().only
     reason = browser_missing()
     if reason:
@@ -167,12 +189,16 @@ def main():
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             started = time.perf_counter()
-            if only != "phone":
+            if only in (None, "desktop"):
                 train_page(browser, url)
                 calculator_page(browser, url)
                 simple_page(browser, url, "backprop", "en", "backprop")
                 simple_page(browser, url, "insight", "zh", "insight")
-            if only != "desktop":
+            if only in (None, "exploring"):
+                section(browser, url, "?pin=4_16_10000_0_8_book", "en", "cmp_title", "compare",
+                        720)
+                section(browser, url, "insight", "zh", "in_machine", "machine-zh", 640)
+            if only in (None, "phone"):
                 for name, path in PAGES:
                     for lang in LOCALES:
                         phone_page(browser, url, name, path, lang)

@@ -81,7 +81,7 @@ def draw(model):
         right.button(t("cmp_unpin"), key="cmp_unpin", on_click=unpin)
         return
     st.subheader(t("cmp_title"))
-    pinned_model = models.get_model(other, st.empty())
+    pinned_model = trained(other)
     if pinned_model is None:
         return
     names = [Text(t("cmp_this")), Text(t("cmp_pinned"))]
@@ -123,4 +123,14 @@ def pinned_model(config):
     other = pinned()
     if other is None or other == config:
         return None
-    return models.get_model(other, st.empty())
+    return trained(other)
+
+
+def trained(config):
+    """The model of `config`, its training's progress drawn in a box here while it trains and
+    cleared once it is done (a message stays there when it cannot be trained now)."""
+    box = st.empty()
+    model = models.get_model(config, box)
+    if model is not None:
+        box.empty()
+    return model

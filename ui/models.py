@@ -60,8 +60,9 @@ class LiveWatch(computing.PageWatch):
             return
         self.bar.progress(done / max(1, total),
                           text=t("training_progress", done=done, total=total))
-        drawing.draw(charts.error_chart(training.errors, height=220, max_points=LIVE_POINTS),
-                     self.chart)
+        if len(training.errors):  # no empty chart (an axis of "0.000000") before the first step
+            drawing.draw(charts.error_chart(training.errors, height=220,
+                                            max_points=LIVE_POINTS), self.chart)
         self.last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
 
 

@@ -169,6 +169,7 @@ def test_a_pinned_run_is_compared_with_the_one_shown(app):
     alone trains and scores them here, and the pin stays in the link; Unpin drops it; the pin
     button pins the run shown; a pin naming no allowed run gets a notice, in Chinese too."""
     at = app({"pin": "4_16_10000_0_8_book"}).run()
+    assert not at.get("progress")  # the pinned run's training progress cleared once it is done
     assert not at.exception
     table = next(d.value for d in at.dataframe if "settings" in d.value.columns)
     for config, row in zip((TrainConfig(), TrainConfig(alpha=4.0)), table.itertuples()):
