@@ -486,35 +486,6 @@ def test_one_click_on_the_advice_gives_a_run_at_100_percent(page, app_url):
     assert score_width(train(TrainConfig(iterations=iterations)).params, 8).accuracy == 1.0
 
 
-def test_the_learnability_map_fills_in_and_a_cell_applies_its_settings(page, app_url):
-    """At 600 iterations the map's 30 cells fill in behind the page (its caption counts them);
-    a click in the middle of the map and then a cell chosen from the list under it each set the
-    sidebar's hidden units and learning rate to that cell's."""
-    page.goto(f"{app_url}/insight?iterations=600")
-    wait_for_script(page)
-    page.get_by_role("tab", name="Map: size × learning rate").click()
-    wait_for_script(page)
-    page.get_by_role("button", name=re.compile(r"^Draw the map")).click()
-    expect(page.get_by_text("30 of 30 cells computed")).to_be_visible(timeout=180_000)
-    wait_for_script(page)
-    chart = page.locator("[data-testid='stVegaLiteChart']").filter(
-        has_text="Nets that learned").last
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
-    expect(page).to_have_url(re.compile(r"[?&]hidden=(2|4|8|32)(&|$)"))
-    wait_for_script(page)
-    page.get_by_role("tab", name="Map: size × learning rate").click()
-    wait_for_script(page)
-    choice = page.get_by_label("Use the settings of a cell")
-    choice.click()
-    choice.press_sequentially("4 × 2.0")
-    page.get_by_role("option", name="4 × 2.0").click()
-    page.get_by_role("button", name="Use hidden = 4, alpha = 2.0").click()
-    expect(slider_value(page, "hidden")).to_have_text("4")
-    expect(slider_value(page, "alpha")).to_have_text("2.00")
-
-
 def test_a_link_to_a_moment_of_the_walk_opens_it_and_a_reload_keeps_it(page, app_url):
     """/backprop?lang=zh&a=200&b=57&step=10 opens 200 − 57 at step 10 of 18 in Chinese; Next
     puts step=11 in the address, which a reload keeps; the link to copy is that address."""
@@ -532,56 +503,3 @@ def test_a_link_to_a_moment_of_the_walk_opens_it_and_a_reload_keeps_it(page, app
     expect(page.get_by_test_id("stCode")).to_contain_text("/backprop?")
     shown = page.get_by_test_id("stCode").inner_text().strip()
     assert shown.split("?")[1].split("&") == page.url.split("?")[1].split("&")
-
-
-def test_a_wrong_bit_on_the_calculator_opens_the_walk_at_that_bit(new_page, app_url):
-    """With a 2-unit net, 200 − 57 has wrong bits; the link of bit 2 (which must borrow: 200 mod 4
-    < 57 mod 4) opens, in a new tab, the backprop walk of 200 − 57 at bit 2 with the same net,
-    saying in Chinese that the borrow was lost."""
-    page = new_page()
-    page.goto(f"{app_url}/calculator?lang=zh&hidden=2")
-    wait_for_script(page)
-    with page.context.expect_page() as opened:
-        page.get_by_role("link", name="第 2 位").click()
-    walk_page = opened.value
-    wait_for_script(walk_page)
-    assert re.search(r"[?&]step=3(&|$)", walk_page.url) and "hidden=2" in walk_page.url
-    expect(walk_page.get_by_text("第 3 / 18 步:正向,第 2 位")).to_be_visible()
-    expect(alert(walk_page, "错在哪里")).to_contain_text("却把它弄丢了")
-
-
-def test_operating_on_the_net_breaks_it_and_training_on_repairs_it(page, app_url):
-    """Unit 11 switched off on the calculator: a sentence gives the operated net's accuracy,
-    training on draws its curve and says how it ended; the backprop page then walks the same
-    operated net and says so."""
-    page.goto(f"{app_url}/calculator")
-    wait_for_script(page)
-    page.get_by_text("Operate on the net").click()
-    units = page.get_by_role("combobox", name="Hidden units to switch off")
-    units.click()
-    units.press_sequentially("11")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
-    expect(alert(page, "Operated net (1 unit(s) switched off (11))")).to_contain_text(
-        "of all problems right; the trained net got")
-    page.get_by_role("button", name="Train on 1,000 iterations").click()
-    expect(page.get_by_text("Trained on for 1,000 iterations from the operated net")) \
-        .to_be_visible()
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Backpropagation").click()
-    wait_for_script(page)
-    expect(alert(page, "The walk shows the operated net (1 unit(s) switched off (11))")) \
-        .to_be_visible()
-
-
-def test_a_pinned_run_is_walked_beside_the_one_shown(page, app_url):
-    """A link pinning alpha 4 shows both runs on the training page (their charts' sentences), and
-    the backprop page walks the same problem on the pinned net under the current one."""
-    page.goto(f"{app_url}/?pin=4_16_10000_0_8_book")
-    wait_for_script(page)
-    expect(page.get_by_role("heading", name="This run against the pinned one")).to_be_visible()
-    expect(page.get_by_text("for the pinned one").first).to_be_visible()
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Backpropagation").click()
-    wait_for_script(page)
-    expect(page.get_by_text("The pinned run (alpha 4, 16 hidden")).to_be_visible()
-    assert page.locator("svg[data-phase]").count() == 2
-    assert "pin=4_16_10000_0_8_book" in page.url
