@@ -40,7 +40,7 @@ def controls(params):
         # pills, not a multiselect: a button per unit is one tap on a phone, and the numbers
         # stand in a row as in the walk's picture
         off = st.pills(t("op_off"), list(range(hidden)), selection_mode="multi",
-                       key=key["op_off"], help=t("op_off_help"), width="stretch",
+                       key=key["op_off"], help=t("op_off_help"),
                        persist_state="session") or []
         weight = None
         if st.toggle(t("op_weight"), key=key["op_weight"], persist_state="session"):
