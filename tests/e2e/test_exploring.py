@@ -190,9 +190,9 @@ def test_the_machine_it_learned_is_drawn_beside_school_subtraction(new_page, app
 def test_the_learnability_map_fills_in_and_a_cell_applies_its_settings(new_page, app_url, lang,
                                                                        size):
     """At 600 iterations the map's 30 cells fill in behind the page (its caption counts them),
-    its chart is drawn, a click in its middle applies that cell's settings, and a cell chosen
-    from the list under it sets the sidebar's hidden units
-    and learning rate, and the link's."""
+    its chart is drawn with the visitor's own cell outlined and named, a click in its middle
+    applies that cell's settings, and a cell chosen from the list under it sets the sidebar's
+    hidden units and learning rate, and the link's."""
     page = open_at(new_page, app_url, "insight?iterations=600", lang, size, charts=6)
     page.get_by_role("tab", name=text("map_tab", lang)).click()
     wait_for_script(page, timeout=WAIT)
@@ -205,6 +205,11 @@ def test_the_learnability_map_fills_in_and_a_cell_applies_its_settings(new_page,
     title = re.split("[,(]", text("map_title", lang))[0]  # its first words (a title wraps)
     chart = page.get_by_test_id("stVegaLiteChart").filter(has_text=title).last
     expect(chart.locator("svg.marks, canvas").first).to_be_visible()
+    # the visitor's own cell (the book's 16 units, alpha 0.9): named under the map, outlined on it
+    parts = re.split(r"\{[^}]*\}", CATALOGUE["map_caption"][lang].replace(
+        "{hidden}", "16").replace("{alpha}", "0.9"))
+    expect(page.get_by_text(re.compile(".+?".join(map(re.escape, parts))))).to_be_visible()
+    expect(chart.locator("svg.marks [stroke-width='4']")).to_have_count(1)
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()  # a click in the middle of the map applies that cell's settings
     page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.55)
