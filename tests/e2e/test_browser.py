@@ -466,6 +466,7 @@ def test_one_settings_change_is_one_history_entry(page, app_url):
         wait_for_script(page)
         assert page.evaluate("history.length") == start + count
 
+
 def test_one_click_on_the_advice_gives_a_run_at_100_percent(page, app_url):
     """/?iterations=500&lang=zh does not learn; the advice's button (checked before it is offered)
     sets a longer run, which the page reports at 100 %, as rnn's own run of it scores here. axe
