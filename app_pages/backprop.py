@@ -384,7 +384,8 @@ def draw_gradient_check(shown, params, bits):
     with box.container():
         (st.success if check.passed else st.error)(
             t("bp_gradcheck_pass" if check.passed else "bp_gradcheck_fail",
-              error=check.relative_error), icon=":material/check_circle:" if check.passed else "❌")
+              error=check.relative_error),
+            icon=":material/check_circle:" if check.passed else ":material/cancel:")
         key = "bp_gradcheck_all" if check.checked == check.total else "bp_gradcheck_sample"
         st.caption(t(key, checked=check.checked, weights=check.total))
 

@@ -71,7 +71,9 @@ def board(code, problem, choices):
     counts = computing.service().votes.counts(code, problem, choices)
     order = list(reversed(range(choices)))
     values = [counts.get(choice, 0) for choice in order]
-    drawing.show(charts.guesses_chart([t("bs_choice", t=s) for s in order], values,
+    # the bars labelled by the bit's number alone under the axis title "bit": "bit 7" each did
+    # not fit a phone, where Vega dropped every other label
+    drawing.show(charts.guesses_chart(order, values,
                                       t("class_title", code=Text(code)), t("class_axis_bit"),
                                       t("class_axis_count")),
                  guesses_sentence(values, order))
