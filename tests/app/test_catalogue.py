@@ -98,3 +98,20 @@ def test_speaking_names_the_language_within_it_only():
         with speaking("en"):
             assert t("page_train") == CATALOGUE["page_train"]["en"]
         assert t("page_train") == CATALOGUE["page_train"]["zh"]
+
+
+def test_no_emoji_in_the_app_or_its_catalogue():
+    """No pictograph that may need an emoji font (symbols and dingbats U+2600-27BF and
+    U+2B00-2BFF, U+1F000-1FAFF, or any character asked to look like one with U+FE0F) in the app's
+    code or its catalogue: on a machine without an emoji font it is an empty box. The text marks
+    ✓ and ✗ are drawn in the text font and are allowed. (A conditional icon,
+    `icon=... if ... else "❌"`, once slipped past the icon test.)"""
+    emoji = re.compile("[\u2600-\u2712\u2714-\u2716\u2718-\u27BF\u2B00-\u2BFF"
+                       "\U0001F000-\U0001FAFF\uFE0F]")
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("app_pages/*.py"), *root.glob("ui/*.py"), *root.glob("ui/locales/*.toml"),
+             *root.glob("compute/*.py"), *root.glob("rnn/*.py"), root / "playground.py"]
+    assert len(files) > 20
+    found = [f"{path.relative_to(root)}: {char!r}" for path in files
+             for char in emoji.findall(path.read_text("utf-8"))]
+    assert found == []
