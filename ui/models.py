@@ -60,9 +60,10 @@ class LiveWatch(computing.PageWatch):
             return
         self.bar.progress(done / max(1, total),
                           text=t("training_progress", done=done, total=total))
-        if len(training.errors):  # no empty chart (an axis of "0.000000") before the first step
-            drawing.draw(charts.error_chart(training.errors, height=220,
-                                            max_points=LIVE_POINTS), self.chart)
+        if not len(training.errors):  # no empty chart (an axis of "0.000000") before the first
+            return  # step; the chart is drawn at the next report, not DRAW_EVERY later
+        drawing.draw(charts.error_chart(training.errors, height=220, max_points=LIVE_POINTS),
+                     self.chart)
         self.last_draw = time.perf_counter()  # after drawing: a slow redraw cannot run back to back
 
 
