@@ -136,5 +136,14 @@ def test_a_bad_present_value_gives_a_notice(new_page, app_url, lang, notice):
 def test_p_plays_the_walk(new_page, app_url):
     """The Play button's shortcut, P, starts the walk, as a click would."""
     page = open_walk(new_page, app_url, "projector", "en", present=True)
-    page.locator("body").press("p")
+    # a key pressed just after the first script run can come before Streamlit listens for its
+    # shortcuts (seen on a freshly started server: the first press lost, the next one taken), so
+    # P is pressed again while the button still says Play (a lost press changed nothing)
+    for _ in range(5):
+        page.locator("body").press("p")
+        try:
+            expect(button(page, "bs_play")).to_contain_text("Pause", timeout=3_000)
+            break
+        except AssertionError:
+            continue
     expect(button(page, "bs_play")).to_contain_text("Pause")
