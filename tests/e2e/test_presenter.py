@@ -47,6 +47,21 @@ def sidebar_collapsed(page):
     return page.get_by_test_id("stSidebar").get_attribute("data-collapsed") == "true"
 
 
+def press_until(page, key, locator, assertion, *expected):
+    """Press `key` until `expect(locator).<assertion>(*expected)` holds. A key pressed just after
+    the page's first script run can come before Streamlit listens for its shortcuts (seen on a
+    freshly started server: the first press lost, the next one taken); a lost press changes
+    nothing, so the key is pressed again only while nothing has changed (3 s each, 5 times)."""
+    for _ in range(5):
+        page.locator("body").press(key)
+        try:
+            getattr(expect(locator), assertion)(*expected, timeout=3_000)
+            return
+        except AssertionError:
+            continue
+    getattr(expect(locator), assertion)(*expected)
+
+
 def open_walk(new_page, app_url, size, lang, present, frame=1):
     width, height = SIZES[size]
     page = new_page(viewport={"width": width, "height": height}, locale=LOCALES[lang])
@@ -114,8 +129,8 @@ def test_the_toggle_turns_the_presenter_view_on_and_off(new_page, app_url):
 def test_present_stays_in_the_link_as_the_walk_moves(new_page, app_url):
     """A rerun of the page (a step of the walk by its keyboard shortcut) keeps present=1."""
     page = open_walk(new_page, app_url, "projector", "en", present=True)
-    page.locator("body").press("ArrowRight")
-    expect(page.locator("svg[data-phase]").first).to_have_attribute("data-step", "1")
+    press_until(page, "ArrowRight", page.locator("svg[data-phase]").first, "to_have_attribute",
+                "data-step", "1")
     wait_for_script(page)
     assert "present=1" in page.url
 
@@ -136,14 +151,4 @@ def test_a_bad_present_value_gives_a_notice(new_page, app_url, lang, notice):
 def test_p_plays_the_walk(new_page, app_url):
     """The Play button's shortcut, P, starts the walk, as a click would."""
     page = open_walk(new_page, app_url, "projector", "en", present=True)
-    # a key pressed just after the first script run can come before Streamlit listens for its
-    # shortcuts (seen on a freshly started server: the first press lost, the next one taken), so
-    # P is pressed again while the button still says Play (a lost press changed nothing)
-    for _ in range(5):
-        page.locator("body").press("p")
-        try:
-            expect(button(page, "bs_play")).to_contain_text("Pause", timeout=3_000)
-            break
-        except AssertionError:
-            continue
-    expect(button(page, "bs_play")).to_contain_text("Pause")
+    press_until(page, "p", button(page, "bs_play"), "to_contain_text", "Pause")
