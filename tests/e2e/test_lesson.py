@@ -27,14 +27,12 @@ except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and 
     expect = None
 
 from scripts.serving import wait_for_script
-from tests.e2e.test_every_visitor import axe_problems, overflow_problems, settle
+from tests.e2e.test_every_visitor import LOCALES, axe_problems, overflow_problems, settle
+from tests.e2e.test_presenter import SIZES  # the four screens a class meets: (width, height)
 from ui.i18n import CATALOGUE
 
-SIZES = {"390x844": (390, 844), "853x480": (853, 480), "1024x768": (1024, 768),
-         "1400x1000": (1400, 1000)}
-LOCALES = {"zh": "zh-CN", "en": "en-US"}
 SHOTS = os.environ.get("LESSON_SHOTS")
-SHOT_SIZES = ("853x480", "390x844")
+SHOT_SIZES = ("projector", "phone")
 BITS, FRAMES = 8, 18  # the book's width; its walk: 8 forward, the question, 8 backward, update
 QUESTION = BITS + 1  # the frame of the question
 SHORT = "iterations=100"  # a run too short to learn: the advice's page

@@ -13,11 +13,10 @@ except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and 
 
 from scripts.serving import wait_for_script
 from tests.e2e.test_backprop_view import button, next_to, open_view
-from tests.e2e.test_every_visitor import axe_problems
+from tests.e2e.test_every_visitor import LOCALES, axe_problems
 
 SIZES = {"phone": (390, 844), "projector": (853, 480), "laptop": (1024, 768),
          "desktop": (1400, 1000)}
-LOCALES = {"zh": "zh-CN", "en": "en-US"}
 SMALLEST_TEXT = 16  # px: the picture's smallest text in the presenter view at 853x480
 
 # The picture's box, the boxes of the page's alerts (the walk's sentence is one) and the size its
