@@ -12,6 +12,7 @@ pairs drawn with the width as seed, so the same weights always get the same scor
 Weights so large that exp overflows (the sigmoid is then exactly 0 or 1) or that are no longer
 finite (a diverged run) are scored without warnings; a NaN output reads as bit 0.
 """
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,55 +97,128 @@ def correctness_grid(params, bits, keep=None):
     """Which bits the net gets right for every pair (a, b) of `bits`-bit numbers, a < b included.
 
     Returns a bool array (bits, 2**bits, 2**bits): [t, a, b] is True when output bit t is right.
-    Step t only sees the low t + 1 bits of a and b, so the net runs once per distinct low part:
-    4**(t + 1) states at step t instead of 4**bits, with the formulas of `predict_proba` (the
-    tests check that both mark the same bits right), computed in place in two buffers (fresh
-    arrays of this size would cost more in page faults than in arithmetic). `keep` silences
-    hidden units as in `predict_proba`.
+    Step t only sees the low t + 1 bits of a and b, so the net runs once per distinct low part
+    (`_by_low_parts`). `keep` silences hidden units as in `predict_proba`.
     """
-    if not 1 <= bits <= MAX_EXHAUSTIVE_BITS:
-        raise ValueError(f"all pairs are enumerated up to {MAX_EXHAUSTIVE_BITS} bits")
-    with np.errstate(**QUIET):
-        return _correctness_grid(params, bits, keep)
-
-
-def _correctness_grid(params, bits, keep):
-    size, hidden = 2**bits, params.hidden
-    inputs = np.array([[[a, b] for b in (0, 1)] for a in (0, 1)], dtype=np.float64)  # (2, 2, 2)
-    from_input = inputs @ params.synapse_0  # (2, 2, H): a_t, b_t -> x_t @ synapse_0
-    states_buffer = np.empty(size * size * hidden)
-    recurrent_buffer = np.empty(size * size * hidden // 4)
-    states = np.full((1, 1, hidden), INITIAL_HIDDEN)  # (2**t, 2**t, H) by low parts
+    _check_exhaustive(bits)
+    size = 2**bits
     right = np.empty((bits, size, size), dtype=bool)
-    for t in range(bits):
-        low = 2**t
-        recurrent = recurrent_buffer[:low * low * hidden].reshape(low, low, hidden)
-        np.matmul(states, params.synapse_h, out=recurrent)
-        # new index a = a_t * low + a_low: axes (a_t, a_low, b_t, b_low)
-        z = states_buffer[:4 * low * low * hidden].reshape(2, low, 2, low, hidden)
-        np.add(from_input[:, None, :, None, :], recurrent[None, :, None, :, :], out=z)
-        np.negative(z, out=z)  # sigmoid(z) = 1 / (1 + exp(-z)), as model.sigmoid has it
-        np.exp(z, out=z)
-        np.add(1, z, out=z)
-        np.divide(1, z, out=z)
-        states = z.reshape(2 * low, 2 * low, hidden)
-        if keep is not None:
-            np.multiply(states, keep, out=states)
-        bit = sigmoid(states @ params.synapse_1)[..., 0] > 0.5  # (2 low, 2 low)
-        values = np.arange(2 * low)
-        expected = ((values[:, None] - values[None, :]) >> t) & 1  # bit t of a - b
-        right[t] = np.tile(bit == expected.astype(bool), (size // (2 * low),) * 2)
+    with np.errstate(**QUIET):
+        for t, _, ok in _by_low_parts(params, bits, keep):
+            right[t] = np.tile(ok, (size // len(ok),) * 2)
     return right
 
 
 def score_all_pairs(params, bits, keep=None):
-    """Exact-match accuracy over all 2**(bits - 1) * (2**bits + 1) pairs a >= b."""
-    right = correctness_grid(params, bits, keep)  # (bits, a, b)
-    ordered = np.tri(2**bits, dtype=bool)  # a >= b
-    pairs = int(ordered.sum())
-    correct = int(np.logical_and(right.all(axis=0), ordered).sum())
-    per_bit = np.logical_and(right, ordered).sum(axis=(1, 2)) / pairs
-    return Score(pairs, bits, correct, per_bit, True)
+    """Exact-match accuracy over all 2**(bits - 1) * (2**bits + 1) pairs a >= b.
+
+    The bits below the top one come from `_by_low_parts`, whose last and largest step (three
+    quarters of its work) would cover every pair a < b too; the top step runs on the pairs a >= b
+    alone, half of all. By their top bits (a_top, b_top) those are every pair of low parts for
+    (1, 0), the low parts with a_low >= b_low for (0, 0) and (1, 1), and none for (0, 1).
+    """
+    _check_exhaustive(bits)
+    with np.errstate(**QUIET):
+        return _score_all_pairs(params, bits, keep)
+
+
+def _check_exhaustive(bits):
+    if not 1 <= bits <= MAX_EXHAUSTIVE_BITS:
+        raise ValueError(f"all pairs are enumerated up to {MAX_EXHAUSTIVE_BITS} bits")
+
+
+def _negated_inputs(params):
+    """-(x @ synapse_0) for the four inputs x = (a_t, b_t): (2, 2, H) indexed [a_t, b_t]."""
+    inputs = np.array([[[a, b] for b in (0, 1)] for a in (0, 1)], dtype=np.float64)  # (2, 2, 2)
+    return inputs @ -params.synapse_0
+
+
+def _sigmoid_of_negated(z, keep):
+    """z holds -(pre-activation); in place: z = sigmoid(pre-activation) (as model.sigmoid has it,
+    1 / (1 + exp(-x))), then times `keep`. Negating the weights instead of the sums is exact."""
+    np.exp(z, out=z)
+    np.add(1, z, out=z)
+    np.divide(1, z, out=z)
+    if keep is not None:
+        np.multiply(z, keep, out=z)
+
+
+def _output_bit(states, params):
+    """Output bits of hidden states (..., H) -> (...) bool, as `predict_bits` reads them."""
+    return sigmoid(states @ params.synapse_1)[..., 0] > 0.5
+
+
+def _by_low_parts(params, bits, keep):
+    """For t = 0 .. bits - 1: (t, states, ok) with the hidden states h_{t+1} (2**(t+1),
+    2**(t+1), H) of every pair of low parts (a mod 2**(t+1), b mod 2**(t+1)) and whether output
+    bit t is right for each (2**(t+1), 2**(t+1)) bool: 4**(t + 1) states at step t instead of
+    4**bits, with the formulas of `predict_proba` (the tests check that both mark the same bits
+    right). `states` lives in a buffer the next step overwrites (fresh arrays of this size would
+    cost more in page faults than in arithmetic). Run it inside np.errstate(**QUIET)."""
+    size, hidden = 2**bits, params.hidden
+    from_input = _negated_inputs(params)
+    minus_recurrent = -params.synapse_h
+    states_buffer = np.empty(size * size * hidden)
+    recurrent_buffer = np.empty(size * size * hidden // 4)
+    states = np.full((1, 1, hidden), INITIAL_HIDDEN)
+    for t in range(bits):
+        low = 2**t
+        recurrent = recurrent_buffer[:low * low * hidden].reshape(low, low, hidden)
+        np.matmul(states, minus_recurrent, out=recurrent)
+        # new index a = a_t * low + a_low: axes (a_t, a_low, b_t, b_low)
+        z = states_buffer[:4 * low * low * hidden].reshape(2, low, 2, low, hidden)
+        np.add(from_input[:, None, :, None, :], recurrent[None, :, None, :, :], out=z)
+        _sigmoid_of_negated(z, keep)
+        states = z.reshape(2 * low, 2 * low, hidden)
+        values = np.arange(2 * low)
+        expected = ((values[:, None] - values[None, :]) >> t) & 1  # bit t of a - b
+        yield t, states, _output_bit(states, params) == expected.astype(bool)
+
+
+@functools.lru_cache(maxsize=MAX_EXHAUSTIVE_BITS)
+def _top_step_pairs(bits):
+    """The pairs a >= b in the order `_score_all_pairs` runs its top step: the flat index x * half
+    + y of the low parts a_low >= b_low (the segments (0, 0) and (1, 1)); the top bit of a - b for
+    every pair; the flat index of every pair's low parts. Read-only, made once per width."""
+    top, half = bits - 1, 2**(bits - 1)
+    x, y = np.tril_indices(half)
+    every_x, every_y = np.divmod(np.arange(half * half), half)
+    a = np.concatenate([half + every_x, x, half + x])
+    b = np.concatenate([every_y, y, half + y])
+    arrays = (x * half + y, (((a - b) >> top) & 1).astype(bool), (a % half) * half + b % half)
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
+
+
+def _score_all_pairs(params, bits, keep):
+    top, half, hidden = bits - 1, 2**(bits - 1), params.hidden
+    states = np.full((1, 1, hidden), INITIAL_HIDDEN)
+    below = np.ones((half, half), dtype=bool)  # every bit below the top right, by low parts
+    per_bit = np.empty(bits)
+    # how many pairs a >= b have these low parts: one with top bits (1, 0), and when
+    # a_low >= b_low two more, with top bits (0, 0) and (1, 1)
+    weight = 1 + 2 * np.tri(half, dtype=np.int64)
+    for t, states, ok in _by_low_parts(params, top, keep):
+        ok = np.tile(ok, (half // len(ok),) * 2)
+        below &= ok
+        per_bit[t] = (weight * ok).sum()
+    # the top step, pair a >= b by pair: low parts (x, y), segments (1, 0), (0, 0), (1, 1)
+    recurrent = (states.reshape(-1, hidden) @ -params.synapse_h).reshape(half * half, hidden)
+    x_y, expected, low = _top_step_pairs(bits)
+    triangle = recurrent[x_y]  # (half (half + 1) / 2, H)
+    from_input = _negated_inputs(params)
+    z = np.empty((len(expected), hidden))
+    parts = np.split(z, [half * half, half * half + len(x_y)])
+    np.add(from_input[1, 0], recurrent, out=parts[0])
+    np.add(from_input[0, 0], triangle, out=parts[1])
+    np.add(from_input[1, 1], triangle, out=parts[2])
+    _sigmoid_of_negated(z, keep)
+    right = _output_bit(z, params) == expected
+    per_bit[top] = right.sum()
+    correct = int((right & below.ravel()[low]).sum())
+    pairs = len(expected)
+    return Score(pairs, bits, correct, per_bit / pairs, True)
 
 
 def random_operands(bits, count, rng):

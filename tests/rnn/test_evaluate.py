@@ -134,6 +134,23 @@ def test_correctness_grid_matches_the_pair_by_pair_score(iteration_index):
     np.testing.assert_array_equal(correctness_grid(params, 8).reshape(8, -1).T, right)
 
 
+@pytest.mark.parametrize("bits", [1, 2, 5, 8])
+@pytest.mark.parametrize("silenced", [None, 0])
+def test_score_all_pairs_counts_what_running_each_pair_gives(bits, silenced):
+    """The score's own top step (pairs a >= b only) counts the very bits that running every pair
+    a >= b through predict_bits gets right: whole answers and each bit, with a unit silenced too."""
+    for params in train(TrainConfig(hidden=12, iterations=3000)).snapshots[1::4]:
+        keep = None
+        if silenced is not None:
+            keep = np.ones(params.hidden)
+            keep[silenced] = 0.0
+        a_bits, b_bits = (to_bits(v, bits) for v in all_pairs(bits))
+        right = predict_bits(params, a_bits, b_bits, keep) == expected_bits(a_bits, b_bits)
+        result = score_all_pairs(params, bits, keep)
+        assert (result.pairs, result.correct) == (len(right), int(right.all(axis=1).sum()))
+        np.testing.assert_array_equal(result.per_bit, right.sum(axis=0) / len(right))
+
+
 def test_batching_does_not_change_predictions(monkeypatch):
     """predict_proba runs BATCH problems at a time; any batch size gives the same outputs."""
     params = train(TrainConfig(iterations=1000)).params
