@@ -1,4 +1,5 @@
-"""Many independent models trained side by side, for sweeps.
+"""Many independent models trained side by side: for sweeps (`BatchTraining`), and for the steps
+of separate trainings that wait for a worker at the same time (`advance_together`).
 
 Each model keeps its own configuration (seed, hidden size, learning rate, sampling) and its own
 random stream, and takes one SGD step per sample. The models of one hidden size form a group that
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import bits as bitops
+from . import training
 from .data import draw_problems
 from .fast import FastKernel, input_feed
 from .model import INITIAL_HIDDEN, Params, init_params
@@ -303,3 +305,96 @@ def train_batch(configs, checkpoint_every=None):
     while not training.done:
         training.run(CHUNK)
     return training.result()
+
+
+class _Member:
+    """One run of `advance_together`: where it stands and what it has trained so far."""
+
+    def __init__(self, config, point, count, path, log_every, snapshot_every):
+        if path != "fast":
+            raise ValueError("only the fast path trains side by side")
+        if log_every < 1:
+            raise ValueError("log_every must be at least 1")
+        self.config, self.log_every = config, log_every
+        self.every = snapshot_every or training.snapshot_interval(config.iterations)
+        self.random = np.random.RandomState()
+        self.random.set_state(point.random_state)
+        self.iteration, self.params, self.status = point.iteration, point.params, point.status
+        self.end = min(config.iterations, point.iteration + max(0, count))
+        self.pieces, self.kept, self.log = [], ([], []), []
+
+    @property
+    def running(self):
+        return self.iteration < self.end and self.status == "running"
+
+
+def advance_together(requests):
+    """`[rnn.training.advance(*args) for args in requests]`, the runs trained side by side: runs
+    that share a hidden size and a width, each with its own configuration, point and count (the
+    fast path). The Segments are the very ones `advance` gives each alone, to the last bit: every
+    run draws its own problems, piece by piece of CHUNK from its point as `advance` does (so each
+    stops at the same place when its weights stop being finite), and the runs of a piece go
+    through one `BatchKernel`, which makes FastKernel's arithmetic for each model. A piece is cut
+    wherever one run keeps a snapshot or ends; the kernel is made again for the runs that go on.
+    Each Segment's `seconds` is its share, by iterations, of the time the whole took."""
+    started = time.perf_counter()
+    members = [_Member(*args) for args in requests]
+    if len({(m.config.hidden, m.config.bits) for m in members}) > 1:
+        raise ValueError("runs trained together share a hidden size and a width")
+    with np.errstate(over="ignore", invalid="ignore"):
+        while running := [m for m in members if m.running]:
+            _train_piece_together(running)
+    seconds = time.perf_counter() - started
+    trained = [sum(len(p) for p in m.pieces) for m in members]
+    segments = []
+    for member, count in zip(members, trained):
+        if member.iteration >= member.config.iterations and member.status == "running":
+            member.status = "done"
+        errors = np.concatenate(member.pieces) if member.pieces else np.zeros(0)
+        end = training.Point(member.iteration, member.params, member.random.get_state(),
+                             member.status)
+        segments.append(training.Segment(errors, member.kept[0], member.kept[1], member.log, end,
+                                         seconds * count / max(1, sum(trained))))
+    return segments
+
+
+def _train_piece_together(members):
+    """The next piece (up to CHUNK iterations) of each of `members`, as training._train_piece
+    trains it alone."""
+    steps = members[0].config.bits
+    sizes = [min(m.end, m.iteration + CHUNK) - m.iteration for m in members]
+    drawn = [training.piece_problems(m.config, m.random, size) for m, size in zip(members, sizes)]
+    outputs = [np.empty((size, steps)) for size in sizes]
+    cuts = sorted({*sizes, *(cut for m, size in zip(members, sizes)
+                             for cut in training.snapshot_cuts(m.iteration, size, m.every))})
+    begin, group, kernel = 0, None, None
+    for stop in cuts:
+        alive = [i for i, size in enumerate(sizes) if size >= stop]
+        if alive != group:  # the first cut, or a run ended at the last one
+            group = alive
+            kernel = (LoneKernel if len(alive) == 1 else BatchKernel)(
+                [members[i].params for i in alive], steps)
+        a_bits = np.stack([drawn[i][2][begin:stop] for i in group], axis=1)  # (n, M, T)
+        b_bits = np.stack([drawn[i][3][begin:stop] for i in group], axis=1)
+        targets = np.stack([drawn[i][4][begin:stop] for i in group], axis=1)
+        out = np.empty(targets.shape)
+        kernel.train(kernel.feed(a_bits, b_bits), targets,
+                     [members[i].config.alpha for i in group], out)
+        now = kernel.params()
+        for place, i in enumerate(group):
+            outputs[i][begin:stop] = out[:, place]
+            member = members[i]
+            member.params = now[place]
+            at = member.iteration + stop
+            if training.snapshot_due(member.config, at, member.every):
+                member.kept[0].append(at)
+                member.kept[1].append(now[place])
+        begin = stop
+    for member, size, (a, b, _, _, target), out in zip(members, sizes, drawn, outputs):
+        errors = overall_errors(target, out)
+        member.pieces.append(errors)
+        member.log.extend(training.log_entries(member.iteration, member.log_every, errors, a, b,
+                                               out, target))
+        member.iteration += size
+        if not all(np.isfinite(w).all() for w in member.params.as_dict().values()):
+            member.status = "diverged"

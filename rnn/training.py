@@ -144,26 +144,49 @@ def advance(config, point, count, path="fast", log_every=800, snapshot_every=0):
 def _train_piece(config, kernel, random, first, count, every, log_every, kept, log):
     """Train `count` iterations from iteration `first`; snapshots appended to `kept` (iterations,
     Params), log entries to `log`. Returns the errors (count,)."""
-    steps = config.bits
-    a, b = draw_problems(random, count, steps, config.sampling)
-    a_bits, b_bits = bitops.to_bits(a, steps), bitops.to_bits(b, steps)  # (n, T)
-    target = bitops.to_bits(a - b, steps).astype(np.float64)  # (n, T)
-    outputs = np.empty((count, steps))  # (n, T)
+    a, b, a_bits, b_bits, target = piece_problems(config, random, count)
+    outputs = np.empty(target.shape)  # (n, T)
     feed = kernel.feed(a_bits, b_bits)  # (n, ...) per sample
     # train segment by segment, keeping a snapshot at every multiple of `every`
-    cuts = range(-first % every or every, count, every)
+    cuts = snapshot_cuts(first, count, every)
     with np.errstate(over="ignore", invalid="ignore"):
         for begin, stop in zip([0, *cuts], [*cuts, count]):
             kernel.train(feed[begin:stop], target[begin:stop], config.alpha, outputs[begin:stop])
-            at = first + stop
-            if at % every == 0 or at == config.iterations:
-                kept[0].append(at)
+            if snapshot_due(config, first + stop, every):
+                kept[0].append(first + stop)
                 kept[1].append(kernel.params())
     errors = overall_errors(target, outputs)
-    for j in range(-first % log_every, count, log_every):
-        log.append(LogEntry(first + j, float(errors[j]), int(a[j]), int(b[j]),
-                            (outputs[j] > 0.5).astype(np.uint8), target[j].astype(np.uint8)))
+    log.extend(log_entries(first, log_every, errors, a, b, outputs, target))
     return errors
+
+
+def piece_problems(config, random, count):
+    """The next `count` problems of a run: a, b (n,), their bits (n, T) and the target bits (n, T)
+    as floats."""
+    steps = config.bits
+    a, b = draw_problems(random, count, steps, config.sampling)
+    target = bitops.to_bits(a - b, steps).astype(np.float64)
+    return a, b, bitops.to_bits(a, steps), bitops.to_bits(b, steps), target
+
+
+def snapshot_cuts(first, count, every):
+    """Where, counted from iteration `first`, a piece of `count` iterations passes a multiple of
+    `every` (its start excluded)."""
+    return range(-first % every or every, count, every)
+
+
+def snapshot_due(config, at, every):
+    """Whether a snapshot is kept after iteration `at`: at every multiple of `every` and at the
+    run's end."""
+    return at % every == 0 or at == config.iterations
+
+
+def log_entries(first, log_every, errors, a, b, outputs, target):
+    """The log entries of a piece trained from iteration `first`: at every multiple of
+    `log_every`."""
+    return [LogEntry(first + j, float(errors[j]), int(a[j]), int(b[j]),
+                     (outputs[j] > 0.5).astype(np.uint8), target[j].astype(np.uint8))
+            for j in range(-first % log_every, len(errors), log_every)]
 
 
 class Training:

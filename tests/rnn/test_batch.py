@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from rnn import TrainConfig, Training, init_params, train
-from rnn.batch import BatchKernel, BatchTraining, train_batch
+from rnn.batch import BatchKernel, BatchTraining, advance_together, train_batch
 from rnn.model import WEIGHT_NAMES
+from rnn.training import advance
 from tests.platform import bit_exact_blas
 
 
@@ -102,3 +103,56 @@ def test_params_are_copies():
     alone = Training(config)
     alone.run(300)
     assert_same_weights(training.params()[0], alone.params())
+
+
+def assert_same_segment(together, alone):
+    """Two Segments of one run: the same errors, snapshots, log, end point (NaN equal to NaN)."""
+    np.testing.assert_array_equal(together.errors, alone.errors)
+    assert together.snapshot_iterations == alone.snapshot_iterations
+    for first, second in zip(together.snapshots, alone.snapshots, strict=True):
+        assert_same_weights(first, second)
+    assert [(e.iteration, e.a, e.b) for e in together.log] == \
+        [(e.iteration, e.a, e.b) for e in alone.log]
+    np.testing.assert_array_equal([e.overall_error for e in together.log],
+                                  [e.overall_error for e in alone.log])
+    assert (together.end.iteration, together.end.status) == \
+        (alone.end.iteration, alone.end.status)
+    assert_same_weights(together.end.params, alone.end.params)
+    for first, second in zip(together.end.random_state, alone.end.random_state, strict=True):
+        np.testing.assert_array_equal(first, second)
+
+
+@bit_exact_blas
+@pytest.mark.parametrize("hidden", [2, 3, 16])
+def test_runs_advanced_together_get_their_lone_segments(hidden):
+    """advance_together gives each run the very Segment advance gives it alone: runs of one hidden
+    size at other points, lengths, rates, samplings, snapshot intervals and counts, one that ends
+    inside a piece, one that is done before the others, and one whose weights hold an infinity
+    (it stops as "diverged" after its first piece while the others go on)."""
+    cases = [dict(iterations=3000, seed=1), dict(iterations=7000, seed=2, alpha=0.5,
+                                                 sampling="fixed"),
+             dict(iterations=2500, seed=3, alpha=4.0), dict(iterations=12345, seed=4),
+             dict(iterations=9000, seed=5)]
+    requests = []
+    for number, changes in enumerate(cases):
+        run = Training(TrainConfig(hidden=hidden, **changes), log_every=700)
+        run.run(300 * number)  # each at another point
+        if number == 4:  # poisoned: an infinity in its weights
+            params = run.point.params.copy()
+            params.synapse_h[0, 0] = np.inf
+            run.point = dataclasses.replace(run.point, params=params)
+        requests.append(run.advance_args(4500 - 100 * number))
+    together = advance_together(requests)
+    alone = [advance(*request) for request in requests]
+    assert [s.end.status for s in alone] == ["done", "running", "done", "running", "diverged"]
+    for first, second in zip(together, alone, strict=True):
+        assert_same_segment(first, second)
+
+
+def test_runs_trained_together_share_a_hidden_size_and_the_fast_path():
+    first, second = (Training(TrainConfig(hidden=hidden)) for hidden in (3, 4))
+    with pytest.raises(ValueError, match="share a hidden size"):
+        advance_together([first.advance_args(100), second.advance_args(100)])
+    readable = Training(TrainConfig(hidden=3), path="readable")
+    with pytest.raises(ValueError, match="fast path"):
+        advance_together([first.advance_args(100), readable.advance_args(100)])
