@@ -18,6 +18,10 @@ waits here as a Request until a worker takes it (`take`). The order:
   gave the median training the shortest wait but the last ones three times the longest; first
   come first served the reverse; this mix lies between.)
 
+A worker that takes a step of a training also takes the waiting steps of other trainings that
+can be computed with it in one call (`take_alike`: the same hidden size and width, see
+compute.tasks.together_key), whoever they belong to: side by side they cost little more than one.
+
 Bounds, each refused with `Refused(reason)` when a job opens: at most PER_VISITOR open jobs per
 visitor, PER_ADDRESS per client address (a browser cookie is easy to make up; an address is not),
 TOTAL in all. A visitor is the browser where there is one (the caller gives its id), otherwise the
@@ -176,6 +180,18 @@ class Scheduler:
             request = self._next()
             self._waiting.remove(request)
             return request
+
+    def take_alike(self, key_of, wanted, limit):
+        """Up to `limit` more waiting requests whose `key_of(request)` equals `wanted` (not None),
+        in the order `take` would serve them, taken out of line: a worker computes them in one
+        call with the request of that key it has just taken (compute.tasks.together_key)."""
+        if wanted is None or limit < 1:
+            return []
+        with self._changed:
+            alike = [r for r in self._order() if key_of(r) == wanted][:limit]
+            for request in alike:
+                self._waiting.remove(request)
+            return alike
 
     def place(self, request):
         """Where `request` stands in line (1: next), 0 once taken."""

@@ -98,6 +98,24 @@ def test_a_model_from_the_pool_is_the_one_trained_here(service, config):
     same_run(jobs.model(service, config, ANN), here(config))
 
 
+@pytest.mark.parametrize("workers", [1, 0], ids=["pool", "here"])
+def test_trainings_computed_side_by_side_are_those_trained_here(fresh, workers):
+    """Four visitors' trainings of one hidden size at once on one worker (or in process): their
+    steps wait together and are computed together (rnn.batch.advance_together), and each model is
+    rnn.train's run here, to the last bit; a training of another size is computed alone."""
+    service = fresh(workers)
+    configs = [TrainConfig(seed=20 + n, hidden=6, iterations=3000 + 500 * n) for n in range(4)]
+    configs.append(TrainConfig(seed=30, hidden=7, iterations=2000))
+    visitors = [Visitor(f"browser:v{n}", "local") for n in range(len(configs))]
+    running = [in_thread(jobs.model, service, config, visitor)
+               for config, visitor in zip(configs, visitors)]
+    for (thread, outcome), config in zip(running, configs):
+        thread.join(WAIT)
+        assert "error" not in outcome
+        same_run(outcome["value"], here(config))
+    assert service.pool.together >= 2
+
+
 def test_in_process_the_same(fresh):
     """A Service with no workers (computing in this process) gives the very same model."""
     config = TrainConfig(seed=6, hidden=5, iterations=1500)

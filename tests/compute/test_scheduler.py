@@ -34,6 +34,25 @@ def test_the_visitor_with_the_least_work_goes_first():
     assert taken(scheduler, 2) == ["bob", "ann"]
 
 
+def test_steps_taken_alike_come_in_the_order_of_the_line_and_leave_it():
+    """take_alike takes, after one request, up to `limit` waiting requests of the same key, in
+    the order the line serves them; the others stay in line; a key of None takes none."""
+    scheduler = Scheduler()
+    key_of = lambda request: request.args[0] if request.args else None  # noqa: E731
+    first = scheduler.submit(scheduler.open(ANN, big(scheduler, 1)), "ann", ("6 units",))
+    for who, seconds, args in ((BOB, 4, ("6 units",)), (CAT, 2, ("6 units",)),
+                               (BOB, 3, ("8 units",)), (CAT, 5, ("6 units",)), (ANN, 1, ())):
+        scheduler.submit(scheduler.open(who, big(scheduler, seconds)), who.id, args)
+    assert scheduler.take(timeout=1) is first
+    assert scheduler.take_alike(key_of, None, 5) == []
+    alike = scheduler.take_alike(key_of, "6 units", 2)
+    assert [(r.task, r.job.estimate) for r in alike] == [
+        ("browser:cat", big(scheduler, 2)), ("browser:bob", big(scheduler, 4))]
+    assert scheduler.waiting == 3
+    assert [r.args for r in scheduler.take_alike(key_of, "6 units", 5)] == [("6 units",)]
+    assert scheduler.waiting == 2
+
+
 def test_a_visitors_jobs_add_up():
     """Ann has three 1 s jobs (3 s in all), Bob one 2 s job: Bob goes first, though each of Ann's
     jobs is shorter than his; more tabs do not get a visitor ahead."""
