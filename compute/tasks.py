@@ -36,6 +36,7 @@ _FUNCTIONS = {  # function -> the type of its value
     batch.advance_batch: batch.BatchSegment,
     batch.advance_together: list,
     evaluate.accuracy_of: float,
+    evaluate.accuracies_of: np.ndarray,
     evaluate.screen: np.ndarray,
     evaluate.score_width: Score,
     evaluate.answer: tuple,

@@ -257,18 +257,31 @@ def score_width(params, bits, keep=None):
 def screen(snapshots, bits):
     """Whether each of `snapshots` gets SCREEN_PAIRS of the very pairs `score_width` scores (fixed
     for the width) right: weights that miss one of them cannot score 100 %. (S,) bool"""
+    a_bits, b_bits, truth = _screen_pairs(bits)
+    return np.array([(predict_bits(params, a_bits, b_bits) == truth).all()
+                     for params in snapshots], dtype=bool)
+
+
+@functools.lru_cache(maxsize=16)
+def _screen_pairs(bits):
+    """The pairs `screen` checks, and their answers' bits: read-only, made once per width."""
     a_bits, b_bits = scoring_pairs(bits)
     chosen = np.random.default_rng(bits).choice(len(a_bits), min(SCREEN_PAIRS, len(a_bits)),
                                                 replace=False)
-    a_bits, b_bits = a_bits[chosen], b_bits[chosen]
-    truth = expected_bits(a_bits, b_bits)
-    return np.array([(predict_bits(params, a_bits, b_bits) == truth).all()
-                     for params in snapshots], dtype=bool)
+    arrays = (a_bits[chosen], b_bits[chosen], expected_bits(a_bits[chosen], b_bits[chosen]))
+    for array in arrays:
+        array.flags.writeable = False
+    return arrays
 
 
 def accuracy_of(params, bits):
     """`score_width(params, bits).accuracy`."""
     return score_width(params, bits).accuracy
+
+
+def accuracies_of(snapshots, bits):
+    """`accuracy_of` each of `snapshots`: (S,)"""
+    return np.array([accuracy_of(params, bits) for params in snapshots], dtype=np.float64)
 
 
 def first_perfect(snapshots, bits):
