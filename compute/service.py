@@ -72,20 +72,28 @@ class Service:
 
     def run(self, steps, visitor, estimate, watch=None):
         """The result of the rnn.steps generator `steps`, every step computed in the pool, as one
-        job of `visitor` expected to take `estimate` seconds."""
+        job of `visitor` expected to take `estimate` seconds. The next step is put in line before
+        `watch` is told of the last one's progress, so a worker computes while the page draws."""
         watch = watch or NoWatch()
         job = self.scheduler.open(visitor, estimate)
-        value = None
         try:
+            try:
+                step = next(steps)
+            except StopIteration as finished:
+                return finished.value
+            request = self._submit(job, step.function, step.args)
             while True:
-                try:
-                    step = steps.send(value)
-                except StopIteration as finished:
-                    return finished.value
-                value = self._compute(job, step.function, step.args, watch)
+                value = self._wait(request, watch)
                 if step.total:
                     self.scheduler.revise(job, estimate * max(0.0, 1 - step.done / step.total))
+                try:
+                    following = steps.send(value)
+                except StopIteration as finished:
+                    watch.progress(step.done, step.total)
+                    return finished.value
+                request = self._submit(job, following.function, following.args)
                 watch.progress(step.done, step.total)
+                step = following
         finally:
             self.scheduler.end(job)
             steps.close()
@@ -100,7 +108,13 @@ class Service:
             self.scheduler.end(job)
 
     def _compute(self, job, function, args, watch):
-        request = self.scheduler.submit(job, name_of(function), args)
+        return self._wait(self._submit(job, function, args), watch)
+
+    def _submit(self, job, function, args):
+        return self.scheduler.submit(job, name_of(function), args)
+
+    def _wait(self, request, watch):
+        """The value of `request`, telling `watch` its place in line meanwhile."""
         told, deadline = False, time.monotonic() + WAIT_SECONDS
         try:
             while True:

@@ -386,7 +386,8 @@ async def explorer(url, index, configs, report, deadline):
                 "total": visit.seconds, "wait": visit.since(start),
                 "run": None if start is None else visit.finished - start,
                 "in_line": visit.in_line, "lined_up": visit.lined_up_at is not None,
-                "estimate": cost.training_seconds(config)})
+                "estimate": cost.training_seconds(config), "config": config,
+                "asked": visit.started - report["class_start"]})
         report["finished"][1] += 1
         report["done"].add(who)
     except Exception as error:
@@ -399,7 +400,8 @@ async def class_run(urls, sessions, report):
     urls[i mod len(urls)]; they stop by CLASS_DEADLINE."""
     explorers = sessions // 3
     configs = explorer_configs(explorers, random.Random(f"{CLASS_SEED} settings"))
-    deadline = time.perf_counter() + CLASS_DEADLINE
+    report["class_start"] = time.perf_counter()
+    deadline = report["class_start"] + CLASS_DEADLINE
     tasks, students = [], 0
     for i in range(sessions):
         url = urls[i % len(urls)]
@@ -678,6 +680,12 @@ def print_trainings(trainings):
         print(f"  no clean split for {len(trainings) - len(split)} (no progress bar seen): "
               f"total only")
     if trainings:
+        print("  the five longest (total, wait, run; hidden, iterations, estimate; asked at, s "
+              "after the class started):")
+        for r in sorted(trainings, key=lambda r: -r["total"])[:5]:
+            print(f"    {r['total']:.2f} s, {r['wait'] or 0:.2f} s, {r['run'] or 0:.2f} s; "
+                  f"{r['config'].hidden}, {r['config'].iterations:,}, {r['estimate']:.2f} s; "
+                  f"{r['asked']:.1f} s")
         total = [r["total"] for r in trainings]
         print(f"  total (request to script_finished) p50 {statistics.median(total):.2f} s, "
               f"max {max(total):.2f} s; rnn.cost's estimate of the training alone at the book's "
