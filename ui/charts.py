@@ -355,19 +355,27 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
 
 def neuron_chart(activation, borrow, unit):
     """A hidden unit's activation per step (a line) over the true borrow (light bars: 0 or 1), so
-    neither hides the other where they agree."""
+    neither hides the other where they agree. A Spec (from_layout), the layout kept per unit: the
+    chart is redrawn for every problem."""
+    names = [t("neuron_activation", unit=unit), t("neuron_borrow")]
+    values = [{"step": s, "value": float(v), "series": names[1]} for s, v in enumerate(borrow)]
+    values += [{"step": s, "value": float(v), "series": names[0]}
+               for s, v in enumerate(activation)]
+    return from_layout(_neuron_layout, (unit,), values)
+
+
+def _neuron_layout(data, unit):
     names = [t("neuron_activation", unit=unit), t("neuron_borrow")]
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names,
                                                                range=[RIGHT, WRONG_LIGHT]),
                        legend=alt.Legend(orient="bottom"))
     x = alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=t("axis_zero_one"), scale=alt.Scale(domain=[0, 1]))
-    borrows = alt.Chart(table([{"step": s, "value": float(v), "series": names[1]}
-                               for s, v in enumerate(borrow)])).mark_bar().encode(
-        x, y, color=colour, tooltip=["step:O", "series:N", "value:Q"])
-    line = alt.Chart(table([{"step": s, "value": float(v), "series": names[0]}
-                            for s, v in enumerate(activation)])).mark_line(point=True).encode(
-        x, y, color=colour, tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")])
+    series = alt.Chart(data).encode(x, y, color=colour)
+    borrows = series.transform_filter(alt.datum.series == names[1]).mark_bar().encode(
+        tooltip=["step:O", "series:N", "value:Q"])
+    line = series.transform_filter(alt.datum.series == names[0]).mark_line(point=True).encode(
+        tooltip=["step:O", "series:N", alt.Tooltip("value:Q", format=".3f")])
     return alt.layer(borrows, line).properties(height=320,
                                                title=wrapped(t("chart_neuron_title")))
 
