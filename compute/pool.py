@@ -5,6 +5,11 @@ thread per slot that takes the next request from the scheduler, sends it to its 
 the request's Future with the answer. Size 0 computes in this process instead, one request at a
 time (the tests' reference, and a machine where no process can be started).
 
+With `quick`, one more slot and worker take only the requests of quick jobs (a calculator's
+answer, a walk, one analysis: compute.scheduler's `is_quick`): with every other worker inside a
+step of a training, such a request would wait for the end of one (up to a few tenths of a second
+in a class); the quick worker waits for it instead, idle most of the time.
+
 A slot that takes a step of a training takes the waiting steps of other trainings of the same
 hidden size and width with it (compute.scheduler's `take_alike`, at most TOGETHER_LIMIT) and has
 its worker compute them in one call (rnn.batch.advance_together), each its own Segment.
@@ -162,20 +167,24 @@ class WorkerProcess:
 
 
 class Slot:
-    """One place in the pool: its worker process (None: none running), the thread that feeds it."""
+    """One place in the pool: its worker process (None: none running), the thread that feeds it.
+    A quick slot takes only requests of quick jobs (compute.scheduler's `is_quick`)."""
 
-    def __init__(self, index):
-        self.index = index
+    def __init__(self, index, quick=False):
+        self.index, self.quick = index, quick
         self.worker = None
         self.local_until = 0.0  # time.monotonic() before which this slot computes here
         self.busy = False
 
 
 class Pool:
-    def __init__(self, size, scheduler, call_seconds=CALL_SECONDS, start_seconds=START_SECONDS):
+    def __init__(self, size, scheduler, call_seconds=CALL_SECONDS, start_seconds=START_SECONDS,
+                 quick=False):
         self.size, self.scheduler = size, scheduler
         self.call_seconds, self.start_seconds = call_seconds, start_seconds
         self.slots = [Slot(i) for i in range(max(1, size))]
+        if quick and size > 0:
+            self.slots.append(Slot(len(self.slots), quick=True))
         self.started_workers = 0  # processes started so far
         self.lost_workers = 0  # processes lost (frozen, dead) so far
         self.together = 0  # steps computed in a call with others (tasks.TOGETHER) so far
@@ -214,12 +223,12 @@ class Pool:
         if not self.local:
             self._ensure_worker(slot)
         while not self._closed:
-            request = self.scheduler.take(timeout=1.0)
+            request = self.scheduler.take(timeout=1.0, quick=slot.quick)
             if request is None:
                 continue
-            key = _key(request)
-            requests = [r for r in [request, *self.scheduler.take_alike(
-                _key, key, TOGETHER_LIMIT - 1)] if _started(r)]
+            alike = [] if slot.quick else self.scheduler.take_alike(_key, _key(request),
+                                                                    TOGETHER_LIMIT - 1)
+            requests = [r for r in [request, *alike] if _started(r)]
             if not requests:
                 continue  # their callers stopped waiting
             slot.busy = True

@@ -18,6 +18,9 @@ waits here as a Request until a worker takes it (`take`). The order:
   gave the median training the shortest wait but the last ones three times the longest; first
   come first served the reverse; this mix lies between.)
 
+The pool's quick slot takes only requests of quick jobs (`is_quick`: at most QUICK_SECONDS in
+all), in the same order, so a calculator's answer never waits behind the steps of trainings.
+
 A worker that takes a step of a training also takes the waiting steps of other trainings that
 can be computed with it in one call (`take_alike`: the same hidden size and width, see
 compute.tasks.together_key), whoever they belong to: side by side they cost little more than one.
@@ -41,6 +44,7 @@ PER_ADDRESS = 60  # open jobs of one client address (a school behind one address
 TOTAL = 120  # open jobs of the whole server
 SMALL_SECONDS = 0.5  # a job expected to need at most this much more computing goes first
 STARVE_SECONDS = 6.0  # then a job open for longer than this, the oldest first
+QUICK_SECONDS = 0.05  # a job expected to take at most this long in all is quick (see `take`)
 REASONS = ("visitor", "address", "total")  # why a job is refused
 
 
@@ -88,9 +92,11 @@ class Request:
 
 class Scheduler:
     def __init__(self, per_visitor=PER_VISITOR, per_address=PER_ADDRESS, total=TOTAL,
-                 starve_seconds=STARVE_SECONDS, small_seconds=SMALL_SECONDS):
+                 starve_seconds=STARVE_SECONDS, small_seconds=SMALL_SECONDS,
+                 quick_seconds=QUICK_SECONDS):
         self.per_visitor, self.per_address, self.total = per_visitor, per_address, total
         self.starve_seconds, self.small_seconds = starve_seconds, small_seconds
+        self.quick_seconds = quick_seconds
         self._changed = threading.Condition()
         self._jobs = []  # open jobs
         self._waiting = []  # Requests not taken yet
@@ -169,17 +175,25 @@ class Scheduler:
             self._changed.notify_all()
             return True
 
-    def take(self, timeout=None):
+    def take(self, timeout=None, quick=False):
         """The next request to compute (see the module's docstring), waiting up to `timeout`
-        seconds for one (None: as long as it takes); None on a timeout or once closed."""
+        seconds for one (None: as long as it takes); None on a timeout or once closed. `quick`:
+        only a request of a quick job (`is_quick`), for the pool's quick slot."""
+        fits = self.is_quick if quick else (lambda request: True)
         with self._changed:
-            if not self._changed.wait_for(lambda: self._waiting or self._closed, timeout):
+            if not self._changed.wait_for(
+                    lambda: self._closed or any(fits(r) for r in self._waiting), timeout):
                 return None
             if self._closed:
                 return None
-            request = self._next()
+            request = next(r for r in self._order() if fits(r))
             self._waiting.remove(request)
             return request
+
+    def is_quick(self, request):
+        """Whether `request` belongs to a quick job: one expected to take at most QUICK_SECONDS
+        in all (a calculator's answer, a walk, one analysis of a net)."""
+        return request.job.estimate <= self.quick_seconds
 
     def take_alike(self, key_of, wanted, limit):
         """Up to `limit` more waiting requests whose `key_of(request)` equals `wanted` (not None),

@@ -55,10 +55,10 @@ class Service:
     are the classes' `votes` (compute.votes), and `results` (what the pages derive from a net),
     this process's own."""
 
-    def __init__(self, workers=None, redis_url=None, scheduler=None):
+    def __init__(self, workers=None, redis_url=None, scheduler=None, quick=False):
         self.scheduler = scheduler or Scheduler()
         self.pool = Pool(default_workers() if workers is None else workers,
-                         self.scheduler).start()
+                         self.scheduler, quick=quick).start()
         link = shared.connect(redis_url) if redis_url else None
         self.models = shared.shared_store(link, MAX_MODELS, MODEL_BYTES, "model",
                                           models.encode_model, models.decode_model)

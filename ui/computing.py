@@ -3,8 +3,9 @@ Streamlit): the process's one Service, who the visitor is, and what a page shows
 computing waits, goes on, or cannot be done now.
 
 - `service()`: created once per server process (the warm-up in streamlit_app.py creates it as the
-  server starts), with one worker process per usable core unless RNN_WORKERS says otherwise, and
-  the Redis of RNN_REDIS_URL or st.secrets' redis_url, when one is named.
+  server starts), with one worker process per usable core unless RNN_WORKERS says otherwise and
+  one more for quick jobs (compute.pool), and the Redis of RNN_REDIS_URL or st.secrets'
+  redis_url, when one is named.
 - `visitor()`: the browser where there is one (every tab of a browser shares Streamlit's XSRF
   cookie), else the client address; the scheduler's fairness and bounds count per visitor.
 - `PageWatch`: a compute Watch drawn in a page: the place in line while a job waits, "another
@@ -37,7 +38,7 @@ def service():
         if not _made:
             logger("compute")  # the service's log lines in the server's log, written as
             # Streamlit writes its own (compute's loggers propagate to this one)
-            _made.append(Service(redis_url=redis_url()))
+            _made.append(Service(redis_url=redis_url(), quick=True))
         return _made[0]
 
 

@@ -546,6 +546,33 @@ def test_a_step_no_worker_takes_in_time_is_overloaded(fresh, monkeypatch):
         release(service, job, pid)
 
 
+def test_a_quick_job_does_not_wait_behind_a_training_step(fresh):
+    """With the quick slot, one worker busy with Bob's long training step: Ann's calculator
+    answer (a quick job) is computed at once by the quick worker, exactly as here; a job that is
+    not quick never goes to the quick worker."""
+    service = Service(workers=1, quick=True)
+    try:
+        started(service, 2)
+        quick_slot = service.pool.slots[-1]
+        assert quick_slot.quick and not service.pool.slots[0].quick
+        job, pid = occupy(service)
+        assert pid != quick_slot.worker.pid
+        params = init_params(16, np.random.RandomState(3))
+        began = time.monotonic()
+        proba, bits = service.call(evaluate.answer, params, 200, 57, 8, visitor=ANN)
+        assert time.monotonic() - began < 2
+        here_proba, here_bits = evaluate.answer(params, 200, 57, 8)
+        assert np.array_equal(proba, here_proba) and np.array_equal(bits, here_bits)
+        bigger = service.scheduler.open(ANN, 2 * service.scheduler.quick_seconds)
+        waiting = service.scheduler.submit(bigger, tasks.name_of(tasks.hello), ())
+        time.sleep(0.5)  # the quick worker is idle, yet leaves it for the busy one
+        assert not waiting.started and service.scheduler.waiting == 1
+        service.scheduler.end(bigger)
+    finally:
+        release(service, job, pid)
+        service.close()
+
+
 def freeze_the_busy_worker(service):
     """SIGSTOP the worker of a one-worker service while it computes, and wait until its slot is
     held by it (sending a step to it, or waiting for its answer); returns its pid."""

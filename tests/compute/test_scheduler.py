@@ -53,6 +53,20 @@ def test_steps_taken_alike_come_in_the_order_of_the_line_and_leave_it():
     assert scheduler.waiting == 2
 
 
+def test_the_quick_slot_takes_only_quick_jobs_in_the_order_of_the_line():
+    """take(quick=True) passes over the waiting requests of jobs expected to take longer than
+    quick_seconds in all, and among quick ones keeps the line's order; with none, it times out."""
+    scheduler = Scheduler()
+    scheduler.submit(scheduler.open(ANN, scheduler.quick_seconds * 2), "long", ())
+    assert scheduler.take(timeout=0.05, quick=True) is None
+    scheduler.submit(scheduler.open(BOB, scheduler.quick_seconds), "quick", ())
+    scheduler.submit(scheduler.open(CAT, scheduler.quick_seconds / 10), "quicker", ())
+    assert scheduler.take(timeout=1, quick=True).task == "quicker"
+    assert scheduler.take(timeout=1, quick=True).task == "quick"
+    assert scheduler.take(timeout=0.05, quick=True) is None
+    assert taken(scheduler, 1) == ["long"]
+
+
 def test_a_visitors_jobs_add_up():
     """Ann has three 1 s jobs (3 s in all), Bob one 2 s job: Bob goes first, though each of Ann's
     jobs is shorter than his; more tabs do not get a visitor ahead."""
