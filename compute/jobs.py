@@ -6,11 +6,12 @@ through Redis) and kept in the service's stores; each is bounded: a configuratio
 and scoring rnn.cost puts over JOB_SECONDS is refused before anything runs (`too_big`), a
 gradient check tries the weights that fit in GRADIENT_CHECK_SECONDS, the advice's check the
 candidates that fit in CHECK_SECONDS. Every step is computed in the worker pool, TURN_SECONDS of
-computing or so at a time.
+computing or so at a time (a training kept waiting on a busy server up to MAX_LONGER times that).
 """
 import dataclasses
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ JOB_SECONDS = 6.0  # what one visitor may ask for at once, in seconds of computi
 GRADIENT_CHECK_SECONDS = 1.0  # a gradient check, which the backprop page redoes for every problem
 CHECK_SECONDS = 3.0  # the advice's check of what to suggest, once per failed run (kept)
 TURN_SECONDS = 0.05  # computing time of one step of a training or a sweep (rnn.cost's estimate)
+LONGER_AFTER = 2.0  # a training open for n times this long takes steps n times as long ...
+MAX_LONGER = 4  # ... up to this many times (each step is a turn in the pool's line: on a busy
+# server a long training would otherwise wait in line more than it computes)
 LOG = logging.getLogger(__name__)  # the server's log: what was trained, and what stopped early
 
 
@@ -58,10 +62,12 @@ class Run:
     def steps(self):
         LOG.info("training %s", self.config)  # here, once the job is let in (not if refused)
         training, total = self.training, self.config.iterations
-        chunk = training_chunk(self.config)
+        chunk, opened = training_chunk(self.config), time.monotonic()
         while not training.done:
-            segment = yield Step(advance, training.advance_args(chunk),
-                                 min(total, training.iteration + chunk), total)
+            # a training kept waiting on a busy server takes longer steps, so fewer turns in line
+            longer = min(MAX_LONGER, max(1, int((time.monotonic() - opened) / LONGER_AFTER)))
+            segment = yield Step(advance, training.advance_args(chunk * longer),
+                                 min(total, training.iteration + chunk * longer), total)
             training.absorb(segment)
         result = training.result()
         scoring = curve_steps(result)

@@ -43,7 +43,7 @@ PER_VISITOR = 4  # open jobs of one visitor (a browser's tabs together)
 PER_ADDRESS = 60  # open jobs of one client address (a school behind one address: a class)
 TOTAL = 120  # open jobs of the whole server
 SMALL_SECONDS = 0.5  # a job expected to need at most this much more computing goes first
-STARVE_SECONDS = 6.0  # then a job open for longer than this, the oldest first
+STARVE_SECONDS = 3.0  # then a job open for longer than this, the oldest first
 QUICK_SECONDS = 0.05  # a job expected to take at most this long in all is quick (see `take`)
 REASONS = ("visitor", "address", "total")  # why a job is refused
 

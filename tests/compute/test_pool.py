@@ -139,6 +139,19 @@ def test_a_live_run_is_read_as_it_goes_and_ends_as_trained_here(service):
     assert set(watch.progress_seen[training_steps:]) == {(total, total)}
 
 
+def test_a_training_open_for_long_takes_longer_steps_to_the_same_model(service, monkeypatch):
+    """A training open for MAX_LONGER * LONGER_AFTER seconds (0 here: at once) takes steps
+    MAX_LONGER times training_chunk, and still ends as rnn.train's run here."""
+    monkeypatch.setattr(jobs, "LONGER_AFTER", 1e-9)
+    config = TrainConfig(seed=17, hidden=8, iterations=9000)
+    run, watch = jobs.Run(config), Watch()
+    made = jobs.model(service, config, ANN, watch, run=run)
+    same_run(made, here(config))
+    step = jobs.MAX_LONGER * jobs.training_chunk(config)
+    trained = [done for done, total in watch.progress_seen if done < total]
+    assert trained == list(range(step, config.iterations, step))
+
+
 def test_a_sweep_from_the_pool_is_the_one_run_here(either):
     """A sweep computed step by step in the workers (or in process): rnn.sweep.run_sweep's."""
     configs = [TrainConfig(seed=s, hidden=h, iterations=1200) for s in range(3) for h in (2, 5)]
