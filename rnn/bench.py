@@ -1,7 +1,8 @@
 """Benchmark: `python -m rnn.bench [--listing PATH] [--repeat N] [--cost] [--calibrate]`.
 
 Prints iterations per second of the readable and the fast path and their ratio, the time of the
-book's settings in process and as a whole `python -m rnn` process, and, given the listing saved in
+book's settings in process and as a whole `python -m rnn` process, trainings stepped together
+against in turns, scoring every pair against the whole grid, and, given the listing saved in
 a file of your own (it is not part of this project), the listing against `python -m rnn`, run
 alternately in one session so both see the same machine.
 
@@ -18,14 +19,14 @@ import time
 import numpy as np
 
 from . import cost
-from .batch import BatchTraining, train_batch
+from .batch import BatchTraining, advance_together, train_batch
 from .config import TrainConfig
 from .curve import accuracy_curve
-from .evaluate import score_width
+from .evaluate import correctness_grid, score_width
 from .gradcheck import gradient_check
 from .model import forward, init_params
 from .sweep import run_sweep
-from .training import Training, train
+from .training import Training, advance, train
 
 
 def iterations_per_second(path, iterations, repeat):
@@ -185,6 +186,31 @@ def cost_table():
               flush=True)
 
 
+def together_and_apart(repeat, count=4, hidden=16, iterations=2000):
+    """Steps of `count` separate trainings (other seeds and points) computed in one call, as the
+    app's pool does when they wait at once (rnn.batch.advance_together), against in turns."""
+    requests = []
+    for number in range(count):
+        run = Training(TrainConfig(seed=number, hidden=hidden))
+        run.run(500 * number)
+        requests.append(run.advance_args(iterations))
+    together = seconds(lambda: advance_together(requests), repeat)
+    apart = seconds(lambda: [advance(*request) for request in requests], repeat)
+    print(f"{count} trainings of {hidden} units, one step of {iterations:,} iterations each: "
+          f"together (rnn.batch.advance_together) {together:.3f} s, in turns {apart:.3f} s "
+          f"({apart / together:.1f}x)")
+
+
+def scoring(repeat):
+    """The one scoring rule on every 8-bit pair a >= b, against the whole grid (a < b too) that
+    it once ran (rnn.evaluate.correctness_grid)."""
+    params = train(TrainConfig(iterations=2000)).params
+    pairs = seconds(lambda: score_width(params, 8), 5 * repeat)
+    grid = seconds(lambda: correctness_grid(params, 8), 5 * repeat)
+    print(f"scoring every 8-bit pair a >= b (16 units): {1000 * pairs:.1f} ms; the whole grid, "
+          f"a < b too: {1000 * grid:.1f} ms ({grid / pairs:.1f}x)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m rnn.bench")
     parser.add_argument("--listing", help="a file holding the book's listing as printed")
@@ -221,6 +247,9 @@ def main(argv=None):
     products = statistics.median(products_only(32) for _ in range(repeat)) * 10_000
     print(f"  of which the 18 batched matrix products per sample alone: {products:.3f} s "
           f"= {products / one:.1f} single runs (a floor for NumPy)")
+
+    together_and_apart(repeat)
+    scoring(repeat)
 
     ours = [sys.executable, "-m", "rnn"]
     if args.listing:
