@@ -19,9 +19,11 @@ socket broke, one that has not answered within CALL_SECONDS without computing me
 stopped, or its CPU time, read from /proc, stood still; on a busy machine a worker that computes
 slowly is waited for), and one that has not answered within MAX_CALL_SECONDS at all. The request
 it held goes back in line, first, and another worker computes it: steps are pure functions of
-their arguments, so nothing is lost but the time. A request whose workers were lost MAX_ATTEMPTS
-times fails with WorkerLost. A worker that cannot start within START_SECONDS is logged; its slot
-computes in this process until a start succeeds (tried again after RETRY_SECONDS).
+their arguments, so nothing is lost but the time. A request whose workers were lost
+MAX_ATTEMPTS times fails with WorkerLost. An idle worker is looked at every second (Linux's
+/proc): one that has ended or is stopped is replaced before a request finds it so. A worker that
+cannot start within START_SECONDS is logged; its slot computes in this process until a start
+succeeds (tried again after RETRY_SECONDS).
 
 Why not concurrent.futures.ProcessPoolExecutor: it starts its processes with multiprocessing,
 whose "spawn" start runs the parent's __main__ module again in the child, and in a Streamlit
@@ -149,6 +151,18 @@ class WorkerProcess:
             return None
         return int(fields[11]) + int(fields[12])
 
+    def gone(self):
+        """Whether the process has ended or is stopped (SIGSTOP, a debugger), as Linux's /proc
+        tells; False where that cannot be read (then only a call finds out)."""
+        if self.process.poll() is not None:
+            return True
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                state = stat.read().rpartition(b")")[2].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state in (b"T", b"t", b"Z")
+
     def stop(self):
         """Kill the process (a frozen one too: SIGKILL needs no answer) and close the socket."""
         try:
@@ -225,6 +239,10 @@ class Pool:
         while not self._closed:
             request = self.scheduler.take(timeout=1.0, quick=slot.quick)
             if request is None:
+                if slot.worker is not None and slot.worker.gone():  # idle, and lost meanwhile
+                    self._lose(slot, WorkerLost(f"worker {slot.worker.pid} stopped or ended "
+                                                f"while idle"), idle=True)
+                    self._ensure_worker(slot)
                 continue
             alike = [] if slot.quick else self.scheduler.take_alike(_key, _key(request),
                                                                     TOGETHER_LIMIT - 1)
@@ -309,9 +327,10 @@ class Pool:
                     "process for %.0f s", error, slot.index, RETRY_SECONDS)
         return None
 
-    def _lose(self, slot, lost):
+    def _lose(self, slot, lost, idle=False):
         self.lost_workers += 1
-        LOG.warning("%s; it is replaced and its request computed again", lost)
+        LOG.warning("%s; it is replaced" + ("" if idle else " and its request computed again"),
+                    lost)
         if slot.worker is not None:
             slot.worker.stop()
             slot.worker = None

@@ -265,6 +265,27 @@ def test_a_lost_worker_is_replaced_and_its_step_computed_elsewhere(fresh, how, w
     assert took < within, took
 
 
+@pytest.mark.parametrize("how", [signal.SIGSTOP, signal.SIGKILL], ids=["frozen", "killed"])
+def test_an_idle_worker_lost_is_replaced_before_a_request_finds_it(fresh, how, logged):
+    """The quick worker, idle, frozen or killed: replaced within a few seconds though no request
+    was sent to it, and the next quick job is computed at once."""
+    service = Service(workers=1, quick=True)
+    try:
+        started(service, 2)
+        victim = service.pool.slots[-1].worker.pid
+        os.kill(victim, how)
+        began = time.monotonic()
+        replaced(service, victim, 2)
+        assert time.monotonic() - began < 3
+        assert logged.count(f"worker {victim} stopped or ended while idle; it is replaced") == 1
+        began = time.monotonic()
+        assert service.call(tasks.hello, visitor=ANN) in service.pool.pids()
+        assert time.monotonic() - began < 1
+    finally:
+        end_process(victim)
+        service.close()
+
+
 def test_a_frozen_worker_does_not_hold_other_visitors_up(fresh):
     """While Ann's training waits out her frozen worker, Bob's run goes on in the other worker:
     it takes about as long as alone (measured here, same run), not CALL_SECONDS longer."""

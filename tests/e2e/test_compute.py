@@ -19,7 +19,8 @@ except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and 
     expect = None
 
 from rnn import TrainConfig, train
-from rnn.evaluate import score_width
+from rnn.bits import from_bits
+from rnn.evaluate import answer, score_width
 from scripts.serving import start_app, stop_app, wait_for_script
 from tests.e2e.test_browser import alert, metric_value
 
@@ -65,7 +66,8 @@ def expect_results(page, config, timeout):
 def test_a_worker_lost_under_a_training_is_replaced_and_the_run_goes_on(new_page, how):
     """A worker frozen (SIGSTOP) or killed while it trains a visitor's run: the server replaces
     it, the run goes on elsewhere, the page says briefly that a computing process was replaced
-    and shows the exact results within 15 s."""
+    and shows the exact results within 15 s. The quick worker, lost too while idle, is replaced
+    as well, and the calculator's answer is still the core's own."""
     config = TrainConfig(seed=41, hidden=48, iterations=40_000)  # about 1-2 s of training
     with served() as (process, url, log):
         before = {worker.pid for worker in workers(process)}
@@ -80,6 +82,9 @@ def test_a_worker_lost_under_a_training_is_replaced_and_the_run_goes_on(new_page
             has_text="A computing process stopped answering")).to_be_visible(timeout=20_000)
         expect_results(page, config, timeout=30)
         waited = time.monotonic() - asked
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name="Calculator").click()
+        expect(metric_value(page, "Net's answer")).to_have_text(
+            f"{from_bits(answer(train(config).params, 200, 57, 8)[1]):,}", timeout=30_000)
         deadline = time.monotonic() + WORKER_SECONDS
         while len({w.pid for w in workers(process)} - before) < len(before):
             assert time.monotonic() < deadline, log()[-2000:]
