@@ -179,13 +179,18 @@ def _by_low_parts(params, bits, keep):
 def _top_step_pairs(bits):
     """The pairs a >= b in the order `_score_all_pairs` runs its top step: the flat index x * half
     + y of the low parts a_low >= b_low (the segments (0, 0) and (1, 1)); the top bit of a - b for
-    every pair; the flat index of every pair's low parts. Read-only, made once per width."""
+    every pair; the flat index of every pair's low parts; how many pairs a >= b have each pair of
+    low parts. Read-only, made once per width."""
     top, half = bits - 1, 2**(bits - 1)
     x, y = np.tril_indices(half)
     every_x, every_y = np.divmod(np.arange(half * half), half)
     a = np.concatenate([half + every_x, x, half + x])
     b = np.concatenate([every_y, y, half + y])
-    arrays = (x * half + y, (((a - b) >> top) & 1).astype(bool), (a % half) * half + b % half)
+    # how many pairs a >= b have these low parts: one with top bits (1, 0), and when
+    # a_low >= b_low two more, with top bits (0, 0) and (1, 1)
+    weight = 1 + 2 * np.tri(half, dtype=np.int64)
+    arrays = (x * half + y, (((a - b) >> top) & 1).astype(bool), (a % half) * half + b % half,
+              weight)
     for array in arrays:
         array.flags.writeable = False
     return arrays
@@ -196,16 +201,13 @@ def _score_all_pairs(params, bits, keep):
     states = np.full((1, 1, hidden), INITIAL_HIDDEN)
     below = np.ones((half, half), dtype=bool)  # every bit below the top right, by low parts
     per_bit = np.empty(bits)
-    # how many pairs a >= b have these low parts: one with top bits (1, 0), and when
-    # a_low >= b_low two more, with top bits (0, 0) and (1, 1)
-    weight = 1 + 2 * np.tri(half, dtype=np.int64)
+    x_y, expected, low, weight = _top_step_pairs(bits)
     for t, states, ok in _by_low_parts(params, top, keep):
         ok = np.tile(ok, (half // len(ok),) * 2)
         below &= ok
         per_bit[t] = (weight * ok).sum()
     # the top step, pair a >= b by pair: low parts (x, y), segments (1, 0), (0, 0), (1, 1)
     recurrent = (states.reshape(-1, hidden) @ -params.synapse_h).reshape(half * half, hidden)
-    x_y, expected, low = _top_step_pairs(bits)
     triangle = recurrent[x_y]  # (half (half + 1) / 2, H)
     from_input = _negated_inputs(params)
     z = np.empty((len(expected), hidden))
