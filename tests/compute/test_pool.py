@@ -100,20 +100,33 @@ def test_a_model_from_the_pool_is_the_one_trained_here(service, config):
 
 @pytest.mark.parametrize("workers", [1, 0], ids=["pool", "here"])
 def test_trainings_computed_side_by_side_are_those_trained_here(fresh, workers):
-    """Four visitors' trainings of one hidden size at once on one worker (or in process): their
-    steps wait together and are computed together (rnn.batch.advance_together), and each model is
-    rnn.train's run here, to the last bit; a training of another size is computed alone."""
+    """Four visitors' trainings of one hidden size asked for while the only worker (or this
+    process) computes Bob's long step: their first steps wait together and are computed in one
+    call (rnn.batch.advance_together), and each model is rnn.train's run here, to the last bit;
+    a training of another size waits with them and is computed alone."""
     service = fresh(workers)
+    blocker = service.scheduler.open(BOB, 10.0)
+    service.scheduler.submit(blocker, tasks.name_of(advance), long_step())
+    deadline = time.monotonic() + WAIT
+    while not service.pool.slots[0].busy:
+        assert time.monotonic() < deadline, "Bob's step was not taken"
+        time.sleep(0.01)
     configs = [TrainConfig(seed=20 + n, hidden=6, iterations=3000 + 500 * n) for n in range(4)]
     configs.append(TrainConfig(seed=30, hidden=7, iterations=2000))
     visitors = [Visitor(f"browser:v{n}", "local") for n in range(len(configs))]
     running = [in_thread(jobs.model, service, config, visitor)
                for config, visitor in zip(configs, visitors)]
+    while service.scheduler.waiting < len(configs):
+        assert time.monotonic() < deadline, "the trainings' first steps did not wait"
+        time.sleep(0.01)
+    service.scheduler.end(blocker)
+    if workers:  # no need to wait for Bob's step, which nobody reads
+        end_process(service.pool.slots[0].worker.pid)
     for (thread, outcome), config in zip(running, configs):
-        thread.join(WAIT)
-        assert "error" not in outcome
+        thread.join(WAIT + CALL_SECONDS)
+        assert "error" not in outcome, outcome
         same_run(outcome["value"], here(config))
-    assert service.pool.together >= 2
+    assert service.pool.together >= 4
 
 
 def test_in_process_the_same(fresh):
@@ -267,20 +280,18 @@ def test_a_lost_worker_is_replaced_and_its_step_computed_elsewhere(fresh, how, w
 
 @pytest.mark.parametrize("how", [signal.SIGSTOP, signal.SIGKILL], ids=["frozen", "killed"])
 def test_an_idle_worker_lost_is_replaced_before_a_request_finds_it(fresh, how, logged):
-    """The quick worker, idle, frozen or killed: replaced within a few seconds though no request
-    was sent to it, and the next quick job is computed at once."""
+    """The quick worker, idle, frozen or killed: replaced though no request was sent to it, and
+    the next quick job does not wait to find it lost."""
     service = Service(workers=1, quick=True)
     try:
         started(service, 2)
         victim = service.pool.slots[-1].worker.pid
         os.kill(victim, how)
-        began = time.monotonic()
-        replaced(service, victim, 2)
-        assert time.monotonic() - began < 3
+        replaced(service, victim, 2)  # no request sent meanwhile
         assert logged.count(f"worker {victim} stopped or ended while idle; it is replaced") == 1
         began = time.monotonic()
         assert service.call(tasks.hello, visitor=ANN) in service.pool.pids()
-        assert time.monotonic() - began < 1
+        assert time.monotonic() - began < CALL_SECONDS  # it did not have to find a lost worker
     finally:
         end_process(victim)
         service.close()
@@ -582,8 +593,8 @@ def test_a_step_no_worker_takes_in_time_is_overloaded(fresh, monkeypatch):
 
 def test_a_quick_job_does_not_wait_behind_a_training_step(fresh):
     """With the quick slot, one worker busy with Bob's long training step: Ann's calculator
-    answer (a quick job) is computed at once by the quick worker, exactly as here; a job that is
-    not quick never goes to the quick worker."""
+    answer (a quick job) is computed by the quick worker while that step still computes, exactly
+    as here; a job that is not quick never goes to the quick worker."""
     service = Service(workers=1, quick=True)
     try:
         started(service, 2)
@@ -592,9 +603,8 @@ def test_a_quick_job_does_not_wait_behind_a_training_step(fresh):
         job, pid = occupy(service)
         assert pid != quick_slot.worker.pid
         params = init_params(16, np.random.RandomState(3))
-        began = time.monotonic()
         proba, bits = service.call(evaluate.answer, params, 200, 57, 8, visitor=ANN)
-        assert time.monotonic() - began < 2
+        assert service.pool.slots[0].busy  # answered while Bob's step still computes
         here_proba, here_bits = evaluate.answer(params, 200, 57, 8)
         assert np.array_equal(proba, here_proba) and np.array_equal(bits, here_bits)
         bigger = service.scheduler.open(ANN, 2 * service.scheduler.quick_seconds)
