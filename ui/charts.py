@@ -297,7 +297,7 @@ def correctness_map_chart(exact, bits):
     return alt.Chart(table(values)).mark_rect(strokeWidth=0.6).encode(
         alt.X("b:Q", title="b", scale=alt.Scale(domain=[0, top], nice=False)), x2="b2:Q",
         y=alt.Y("a:Q", title="a", scale=alt.Scale(domain=[top, 0], nice=False)), y2="a2:Q",
-        color=alt.Color("state:N", title=None, scale=colour, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("state:N", title=None, scale=colour, legend=below()),
         stroke=alt.Stroke("state:N", scale=outline, legend=None),  # no hairlines between rows
         tooltip=[alt.Tooltip("a:Q"), alt.Tooltip("b:Q", title="b ≥"),
                  alt.Tooltip("b2:Q", title="b <"), alt.Tooltip("state:N", title=" ")],
@@ -312,7 +312,7 @@ def sampled_map_chart(a, b, right, bits):
         alt.X("b:Q", title="b"), alt.Y("a:Q", title="a", scale=alt.Scale(reverse=True)),
         color=alt.Color("state:N", title=None, scale=alt.Scale(domain=names,
                                                                range=[RIGHT, WRONG]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=below()),
         tooltip=["a:Q", "b:Q", "state:N"],
     ).properties(height=460, title=wrapped(t("chart_sample_map_title", bits=bits,
                                                               count=len(values))))
@@ -353,6 +353,12 @@ def bars(labels, values, title, x_title, y_title, highlight=None, percent=False,
     return alt.layer(*layers).properties(title=wrapped(title), height=height)
 
 
+def below():
+    """A legend under its chart, one entry a line: side by side, the last entries were cut off
+    where the chart is narrow (beside the sidebar at a projector's 853 px)."""
+    return alt.Legend(orient="bottom", direction="vertical", labelLimit=0)
+
+
 def neuron_chart(activation, borrow, unit):
     """A hidden unit's activation per step (a line) over the true borrow (light bars: 0 or 1), so
     neither hides the other where they agree. A Spec (from_layout), the layout kept per unit: the
@@ -368,7 +374,7 @@ def _neuron_layout(data, unit):
     names = [t("neuron_activation", unit=unit), t("neuron_borrow")]
     colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names,
                                                                range=[RIGHT, WRONG_LIGHT]),
-                       legend=alt.Legend(orient="bottom"))
+                       legend=below())
     x = alt.X("step:O", title=t("axis_step"), axis=alt.Axis(labelAngle=0))
     y = alt.Y("value:Q", title=t("axis_zero_one"), scale=alt.Scale(domain=[0, 1]))
     series = alt.Chart(data).encode(x, y, color=colour)
