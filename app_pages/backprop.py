@@ -12,9 +12,9 @@ from compute.service import SERVER
 from rnn import analysis, blame, cost
 from ui import charts, classroom, compare, computing, drawing, operate, walk, worksheet
 from ui.i18n import Text, language, t
-from ui.keys import scoped
+from ui.keys import folded, scoped
 from ui.operands import read_link, read_moment, write_link
-from ui.upload import model_in_use, upload_note
+from ui.upload import upload_box, upload_note
 
 NAV, TITLE = "page_backprop", "bp_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
@@ -29,8 +29,7 @@ def render(model):
     with st.expander(t("bs_words"), icon=":material/menu_book:"):
         st.markdown(t("bs_words_text"))
     main = st.container()  # above the upload, which comes last on the page but decides the net
-    with st.expander(t("upload_title")):
-        model = model_in_use(model, "bp_upload")
+    model = upload_box(model, "bp_upload")
     with main:
         upload_note(model)
         classroom.read_link()
@@ -68,9 +67,7 @@ def render(model):
         draw_time_lapse(model, walked)
         # an expander's own state is dropped with the page: its last state is kept beside it, so
         # the experts' section is as the visitor left it after a visit to another page
-        with st.expander(t("bs_expert"), key="bp_expert", on_change="rerun",
-                         expanded=st.session_state.get("bp_expert_open", False)) as experts:
-            st.session_state["bp_expert_open"] = experts.open
+        with folded(t("bs_expert"), "bp_expert") as experts:
             if experts.open:  # drawn (and the gradient check made) only when opened
                 st.markdown(t("bp_intro"))
                 draw_forward(walked.shown)

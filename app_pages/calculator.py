@@ -9,10 +9,10 @@ from rnn.bits import from_bits, msb_first, subtract_bits, to_bits
 from rnn.evaluate import random_operands
 from ui import charts, computing, drawing, operate
 from ui.i18n import Text, t
-from ui.keys import scoped
+from ui.keys import folded, scoped
 from ui.operands import parse_operand, read_link, write_link
 from ui.settings import NUMBERS
-from ui.upload import model_in_use, upload_note
+from ui.upload import upload_box, upload_note
 
 NAV, TITLE = "page_calculator", "calc_title"  # catalogue keys of its menu entry and its title
 SHOWS_DIVERGED = False
@@ -26,8 +26,7 @@ LINK_READ = "calc_link_read"  # session key: the link's a and b, read (its notic
 
 def render(model):
     page = st.container()  # the page above; the weights upload below, folded away
-    with st.expander(t("upload_title")):
-        model = model_in_use(model, "calc_upload")
+    model = upload_box(model, "calc_upload")
     with page:
         upload_note(model)
         draw(model)
@@ -147,9 +146,7 @@ def draw_answer(params, a, b, width, train_bits):
     drawing.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
                  t("calc_probability_text", sure=int((np.abs(proba - 0.5) > 0.4).sum()),
                   width=width))
-    with st.expander(t("calc_probabilities"), key="calc_table", on_change="rerun",
-                     expanded=st.session_state.get("calc_table_open", False)) as listing:
-        st.session_state["calc_table_open"] = listing.open  # kept across a page switch
+    with folded(t("calc_probabilities"), "calc_table") as listing:
         if listing.open:  # drawn only when opened
             st.dataframe([{t("axis_bit"): int(i), t("axis_probability"): round(float(p), 6),
                            t("row_net"): int(n), t("row_true"): int(y)}

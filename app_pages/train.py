@@ -7,6 +7,7 @@ import streamlit as st
 from rnn.bits import from_bits, msb_first
 from ui import advice, charts, compare, drawing, models
 from ui.i18n import Text, language, t
+from ui.keys import folded
 from ui.settings import NUMBERS, default_of
 from ui.upload import download_button
 
@@ -104,9 +105,7 @@ def apply(changes):
 def draw_starting_points():
     """Named starting points, each a button that sets the sidebar and a link to share (a new
     visit with those settings, in this language)."""
-    with st.expander(t("start_title"), key="start_points", on_change="rerun",
-                     expanded=st.session_state.get("start_points_open", False)) as points:
-        st.session_state["start_points_open"] = points.open  # kept across a page switch
+    with folded(t("start_title"), "start_points") as points:
         if not points.open:  # drawn only when opened
             return
         st.caption(t("start_caption"))

@@ -12,7 +12,7 @@ from compute.models import digest
 from rnn import cost, evaluate, operate
 from ui import charts, computing, drawing
 from ui.i18n import Text, t
-from ui.keys import scoped
+from ui.keys import folded, scoped
 
 TRAIN_ON = (100, 200, 500, 1_000, 2_000, 5_000)  # iterations a visitor may train on
 KEYS = ("op_off", "op_weight", "op_matrix", "op_row", "op_column", "op_value")
@@ -35,7 +35,9 @@ def controls(params):
     hidden, key = params.hidden, keys(params.hidden)
     state = st.session_state
     on = bool(state.get(key["op_off"])) or bool(state.get(key["op_weight"]))
-    with st.expander(t("op_title"), icon=":material/build:", expanded=on):
+    with folded(t("op_title"), "op_box", opened=on, icon=":material/build:") as box:
+        if not (box.open or on):  # drawn only when opened: closed, it would cost every visit
+            return (), None  # the browser the pills' and the toggle's drawing
         st.caption(t("op_text"))
         # pills, not a multiselect: a button per unit is one tap on a phone, and the numbers
         # stand in a row as in the walk's picture

@@ -6,7 +6,7 @@ import streamlit as st
 from rnn import weights
 from ui import models
 from ui.i18n import t
-from ui.keys import scoped
+from ui.keys import folded, scoped
 
 
 def download_button(model):
@@ -16,6 +16,16 @@ def download_button(model):
         file_name=f"rnn-subtraction-seed{config.seed}-h{config.hidden}-b{config.bits}"
                   f"-{config.iterations}.npz",
         mime="application/octet-stream", help=t("download_help"), key="download_weights")
+
+
+def upload_box(model, key):
+    """`model_in_use` in an expander at the end of the page, folded away: its uploader is drawn
+    only when the expander is open or a file is in use (a closed one would cost every visit the
+    browser the uploader's drawing)."""
+    with folded(t("upload_title"), scoped(key, "box")) as box:
+        if box.open or st.session_state.get(key) is not None:
+            return model_in_use(model, key)
+    return model
 
 
 def model_in_use(model, key):

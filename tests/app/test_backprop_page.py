@@ -109,6 +109,9 @@ def test_the_view_comes_first_and_the_experts_are_one_click_away(page):
     assert not any("Hidden delta layer_1_delta" in spec for spec in titles)
     labels = [e.label for e in at.expander]
     assert labels[-1] == "Advanced: use your own weights file"
+    assert not at.get("file_uploader")  # drawn once opened
+    at.session_state["bp_upload_box"] = True
+    at.run()
     assert at.get("file_uploader")
     at.session_state["bp_expert"] = True
     at.run()

@@ -221,12 +221,33 @@ def test_the_allowed_range_is_said(calc):
 
 def test_the_upload_is_folded_away_below_the_page(calc):
     """A newcomer first sees the problem, not Streamlit's English file uploader: it sits inside
-    the "advanced" expander at the end of the page."""
+    the "advanced" expander at the end of the page, drawn once the visitor opens it (and kept
+    open across a page switch)."""
     at = calc()
     expander = at.expander[-1]
     assert expander.label == "Advanced: use your own weights file"
-    assert len(expander.get("file_uploader")) == 1
+    assert len(expander.get("file_uploader")) == 0  # folded: not drawn
     assert at.main.children  # the problem is drawn above it
+    at.session_state["calc_upload_box"] = True  # the visitor opens it
+    at.run()
+    assert len(at.expander[-1].get("file_uploader")) == 1
+    assert at.session_state["calc_upload_box_open"]
+
+
+def test_operating_on_the_net_is_drawn_when_opened(calc):
+    """Folded, "Operate on the net" draws none of its controls (16 pills, a toggle, a button)
+    and the net is the trained one; opened, its pills are there, and an operation chosen keeps
+    them drawn even when the visitor folds the section again (the choice is not lost)."""
+    at = calc()
+    operate = next(e for e in at.expander if e.label.startswith("Operate on the net"))
+    assert not operate.get("button_group") and not operate.get("button")
+    at.session_state["op_box"] = True
+    at.run()
+    at.pills(key="op_off_16").set_value([11]).run()
+    at.session_state["op_box"] = False  # folded again, the operation on
+    at.run()
+    assert at.pills(key="op_off_16").value == [11]
+    assert any(w.value.startswith("Operated net") for w in at.warning)
 
 
 def test_a_link_opens_its_problem_and_keeps_it(calc):
@@ -289,6 +310,8 @@ def test_an_operated_net_answers_as_the_same_edit_by_hand(calc, open_page):
     from rnn.evaluate import predict_bits
     from rnn.model import Params
     at = calc()
+    at.session_state["op_box"] = True  # the visitor opens "Operate on the net"
+    at.run()
     at.pills(key="op_off_16").set_value([3, 11]).run()
     assert not at.exception
     params = book_params()

@@ -195,6 +195,11 @@ def test_weights_upload_on_the_calculator(page, app_url, tmp_path):
     chooser.set_input_files(str(saved))
     page.get_by_text("Using the uploaded weights (6 hidden units, 8 bits)").wait_for()
     wait_for_script(page)
+    page.get_by_text("Advanced: use your own weights file").click()  # folded: the file stays
+    wait_for_script(page)
+    expect(page.get_by_text("Using the uploaded weights (6 hidden units, 8 bits)")).to_be_visible()
+    page.get_by_text("Advanced: use your own weights file").click()
+    wait_for_script(page)
     bad = tmp_path / "bad.npz"
     bad.write_bytes(b"not a zip file at all")
     chooser.set_input_files(str(bad))
@@ -504,3 +509,25 @@ def test_a_link_to_a_moment_of_the_walk_opens_it_and_a_reload_keeps_it(page, app
     expect(page.get_by_test_id("stCode")).to_contain_text("/backprop?")
     shown = page.get_by_test_id("stCode").inner_text().strip()
     assert shown.split("?")[1].split("&") == page.url.split("?")[1].split("&")
+
+
+def test_a_folded_section_opens_folds_and_opens_again_and_stays_across_pages(page, app_url):
+    """A section drawn only when open (here the calculator's table of each bit's probability):
+    each click on its title counts, the third as the first (Streamlit names a stateful expander
+    by its `expanded` argument, so one that follows the last state would lose it), and it is as
+    the visitor left it after a visit to another page."""
+    page.goto(f"{app_url}/calculator")
+    wait_for_script(page)
+    title = page.get_by_text("Each bit's probability")
+    table = page.get_by_test_id("stExpander").filter(has=title).get_by_test_id("stDataFrame")
+    for opened in (True, False, True):
+        title.click()
+        wait_for_script(page)
+        expect(table).to_have_count(1 if opened else 0)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link", name="Training").click()
+    wait_for_script(page)
+    nav.get_by_role("link", name="Calculator").click()
+    wait_for_script(page)
+    expect(table).to_have_count(1)
+    expect(table).to_be_visible()
