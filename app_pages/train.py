@@ -65,10 +65,16 @@ def stored_charts(model):
             models.kept_accuracy(model))
 
 
+LOG_ROWS = 15  # a longer log scrolls within LOG_HEIGHT px (100,000 iterations log 125 lines)
+LOG_HEIGHT = 560
+
+
 def draw_log(result):
     st.header(t("log_title"))
     st.caption(t("log_caption"))
-    st.dataframe(
+    # a table, not a data grid: the book's lines as text a reader can select, copy and have read
+    # out, and drawn with the page, where a grid's canvas costs every page switch away from here
+    st.table(
         [{t("col_iteration"): entry.iteration,
           t("col_error"): round(entry.overall_error, 8),
           "Pred": "".join(map(str, msb_first(entry.prediction))),
@@ -77,7 +83,7 @@ def draw_log(result):
           t("col_right"): charts.RIGHT_MARK if (entry.prediction == entry.target).all()
           else charts.WRONG_MARK}
          for entry in result.log],
-        hide_index=True, width="stretch")
+        hide_index=True, height=LOG_HEIGHT if len(result.log) > LOG_ROWS else "content")
 
 
 def draw_advice(model):

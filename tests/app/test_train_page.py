@@ -106,7 +106,7 @@ def test_book_log_table(app):
     """The book's log as a table: every block of the book's printout, in order."""
     blocks = [block.splitlines() for block in BOOK_LOG.split("------------\n") if block]
     at = app().run()
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["iteration"]) == list(range(0, 10_000, 800))
     assert len(table) == len(blocks)
     for (_, row), block in zip(table.iterrows(), blocks):
