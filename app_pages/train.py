@@ -65,25 +65,30 @@ def stored_charts(model):
             models.kept_accuracy(model))
 
 
-LOG_ROWS = 15  # a longer log scrolls within LOG_HEIGHT px (100,000 iterations log 125 lines)
-LOG_HEIGHT = 560
+def nibbles(bits):
+    """Bits most significant first in groups of four ("1000 1111"): readable, and a narrow
+    screen wraps a long number between groups rather than cutting the table."""
+    text = "".join(map(str, msb_first(bits)))
+    groups = [text[max(0, end - 4):end] for end in range(len(text), 0, -4)]  # from bit 0 up
+    return " ".join(reversed(groups))
 
 
 def draw_log(result):
     st.header(t("log_title"))
     st.caption(t("log_caption"))
-    # a table, not a data grid: the book's lines as text a reader can select, copy and have read
-    # out, and drawn with the page, where a grid's canvas costs every page switch away from here
-    st.table(
-        [{t("col_iteration"): entry.iteration,
-          t("col_error"): round(entry.overall_error, 8),
-          "Pred": "".join(map(str, msb_first(entry.prediction))),
-          "True": "".join(map(str, msb_first(entry.target))),
-          t("col_problem"): f"{entry.a} - {entry.b} = {from_bits(entry.prediction)}",
-          t("col_right"): charts.RIGHT_MARK if (entry.prediction == entry.target).all()
-          else charts.WRONG_MARK}
-         for entry in result.log],
-        hide_index=True, height=LOG_HEIGHT if len(result.log) > LOG_ROWS else "content")
+    # one Markdown table, not a data grid nor st.table: the book's lines as text a reader can
+    # select, copy and have read out, in one element; a grid's canvas, or st.table's cells (each
+    # drawn as Markdown of its own), cost every page switch away from here 20-50 ms of the browser
+    head = [t("col_iteration"), t("col_error"), "Pred", "True", t("col_problem"), t("col_right")]
+    lines = [" | ".join(head), " | ".join(["--:"] * 2 + ["--"] * 4)]
+    for entry in result.log:
+        right = (entry.prediction == entry.target).all()
+        lines.append(" | ".join([
+            str(entry.iteration), f"{entry.overall_error:.4f}",
+            nibbles(entry.prediction), nibbles(entry.target),
+            f"{entry.a} - {entry.b} = {from_bits(entry.prediction)}",
+            charts.RIGHT_MARK if right else charts.WRONG_MARK]))
+    st.container(key="book_log").markdown("\n".join(f"| {line} |" for line in lines))
 
 
 def draw_advice(model):

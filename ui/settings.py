@@ -137,6 +137,8 @@ def draw_page_script():
 [data-testid="InputInstructions"] {{ display: none; }}
 /* titles break into lines of even length, not a line and a lone last character (phones) */
 h1, h2, h3 {{ text-wrap: balance; }}
+/* the book's printout fits a phone (its bits wrap between groups of four: train.py) */
+@media (max-width: 640px) {{ .st-key-book_log :is(th, td) {{ padding: 0.25rem 0.4rem; }} }}
 </style>
 <div id="link-dropped" role="alert" hidden
   style="padding:0.75rem 1rem;border-radius:0.5rem;background:#fff3cd;color:#3d2f00">{notice}</div>

@@ -1,4 +1,5 @@
 """The training page, checked against runs and scores computed here, on this machine."""
+import re
 from pathlib import Path
 
 import numpy as np
@@ -106,14 +107,20 @@ def test_book_log_table(app):
     """The book's log as a table: every block of the book's printout, in order."""
     blocks = [block.splitlines() for block in BOOK_LOG.split("------------\n") if block]
     at = app().run()
-    table = at.table[0].value
-    assert list(table["iteration"]) == list(range(0, 10_000, 800))
-    assert len(table) == len(blocks)
-    for (_, row), block in zip(table.iterrows(), blocks):
+    table = next(m.value for m in at.markdown if m.value.startswith("| iteration |"))
+    head, _, *lines = [[cell.strip() for cell in line.strip("|").split("|")]
+                       for line in table.splitlines()]
+    rows = [dict(zip(head, line)) for line in lines]
+    assert [int(row["iteration"]) for row in rows] == list(range(0, 10_000, 800))
+    assert len(rows) == len(blocks)
+    for row, block in zip(rows, blocks):
         pred = block[1].removeprefix("Pred:[").removesuffix("]").replace(" ", "")
         true = block[2].removeprefix("True:[").removesuffix("]").replace(" ", "")
-        assert (row["Pred"], row["True"]) == (pred, true)
+        assert (row["Pred"], row["True"]) == (" ".join(re.findall("....", pred)),
+                                              " ".join(re.findall("....", true)))
         assert row["a − b = net's answer"] == block[3]
+        error = float(block[0].removeprefix("总误差:[").removesuffix("]"))
+        assert row["error"] == f"{error:.4f}"
 
 
 def test_same_configuration_trains_once(app):
