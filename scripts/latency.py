@@ -238,7 +238,7 @@ def slider_change(browser, url, log, seed):
 
 
 def summary(values):
-    return f"{statistics.median(values):6.2f} s [{min(values):.2f}-{max(values):.2f}]"
+    return f"{statistics.median(values):6.3f} s [{min(values):.3f}-{max(values):.3f}]"
 
 
 def main():
@@ -297,15 +297,15 @@ def main():
     print(f"\nmedian of {repeats} (min-max); Chromium headless, {VIEWPORT['width']}x"
           f"{VIEWPORT['height']}; {os.cpu_count()} CPUs, load average {load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after (figures are only comparable on an idle machine)")
-    print(f"{'measure':36} {'this app':>24} {'empty reference':>24} {'ratio':>6}")
+    print(f"{'measure':36} {'this app':>26} {'empty reference':>26} {'ratio':>6}")
     for label, key in rows:
         ours, theirs = results["app"][key], results["reference"][key]
         ratio = statistics.median(ours) / statistics.median(theirs)
-        print(f"{label:36} {summary(ours):>24} {summary(theirs):>24} {ratio:5.1f}x")
+        print(f"{label:36} {summary(ours):>26} {summary(theirs):>26} {ratio:5.2f}x")
     first, complete, trained = zip(*changes)
-    print(f"{'(iv) seed change: new first chart':36} {summary(first):>24} {'-':>24}")
-    print(f"{'(iv) seed change: page complete':36} {summary(complete):>24} {'-':>24}")
-    print(f"{'(iv)   of which training (server log)':36} {summary(trained):>24} {'-':>24}")
+    print(f"{'(iv) seed change: new first chart':36} {summary(first):>26} {'-':>26}")
+    print(f"{'(iv) seed change: page complete':36} {summary(complete):>26} {'-':>26}")
+    print(f"{'(iv)   of which training (server log)':36} {summary(trained):>26} {'-':>26}")
 
 
 if __name__ == "__main__":
