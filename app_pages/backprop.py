@@ -37,7 +37,7 @@ def render(model):
         params, a, b, chosen = choose_problem(model)
         if params is None:  # a number out of range: said, and nothing walked
             return
-        operation = operate.controls(params)  # the calculator's operation, shared
+        operation = operate.controls(params, "bp")  # the calculator's operation, shared
         if operation[0] or operation[1]:
             params = operate.apply(params, operation)
             st.warning(t("op_walk", what=Text(operate.describe(operation))),

@@ -35,7 +35,7 @@ def render(model):
 def draw(model):
     train_bits = model.config.bits
     st.markdown(t("calc_intro", bits=train_bits))
-    chosen = operate.controls(model.params)  # the net as the visitor operated on it, if at all
+    chosen = operate.controls(model.params, "calc")  # the net as the visitor operated on it
     params = operate.apply(model.params, chosen)
     operate.draw_effect(model, chosen)
     wide = st.toggle(t("calc_wide"), key="calc_wide", persist_state="session",

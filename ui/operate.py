@@ -29,13 +29,15 @@ def reset(hidden):
             del st.session_state[name]
 
 
-def controls(params):
-    """The operation chosen in an expander (open while an operation is on): (off units,
-    weight or None). Nothing changes the net until the visitor chooses."""
+def controls(params, page):
+    """The operation chosen in an expander (open when the page is drawn with an operation on;
+    `page` names the expander's state, its own on each page, which Streamlit drops when the page
+    is left): (off units, weight or None). Nothing changes the net until the visitor chooses."""
     hidden, key = params.hidden, keys(params.hidden)
     state = st.session_state
     on = bool(state.get(key["op_off"])) or bool(state.get(key["op_weight"]))
-    with folded(t("op_title"), "op_box", opened=on, icon=":material/build:") as box:
+    with folded(t("op_title"), scoped("op_box", page), opened=on,
+                icon=":material/build:") as box:
         if not (box.open or on):  # drawn only when opened: closed, it would cost every visit
             return (), None  # the browser the pills' and the toggle's drawing
         st.caption(t("op_text"))

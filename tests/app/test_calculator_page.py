@@ -241,10 +241,10 @@ def test_operating_on_the_net_is_drawn_when_opened(calc):
     at = calc()
     operate = next(e for e in at.expander if e.label.startswith("Operate on the net"))
     assert not operate.get("button_group") and not operate.get("button")
-    at.session_state["op_box"] = True
+    at.session_state["op_box_calc"] = True
     at.run()
     at.pills(key="op_off_16").set_value([11]).run()
-    at.session_state["op_box"] = False  # folded again, the operation on
+    at.session_state["op_box_calc"] = False  # folded again, the operation on
     at.run()
     assert at.pills(key="op_off_16").value == [11]
     assert any(w.value.startswith("Operated net") for w in at.warning)
@@ -310,7 +310,7 @@ def test_an_operated_net_answers_as_the_same_edit_by_hand(calc, open_page):
     from rnn.evaluate import predict_bits
     from rnn.model import Params
     at = calc()
-    at.session_state["op_box"] = True  # the visitor opens "Operate on the net"
+    at.session_state["op_box_calc"] = True  # the visitor opens "Operate on the net"
     at.run()
     at.pills(key="op_off_16").set_value([3, 11]).run()
     assert not at.exception

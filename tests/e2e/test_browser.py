@@ -318,6 +318,7 @@ def test_a_crafted_weights_file_is_refused_plainly(page, app_url, tmp_path):
     for path in ("calculator", "backprop"):
         page.goto(f"{app_url}/{path}")
         wait_for_script(page)
+        page.get_by_text("Advanced: use your own weights file").click()  # drawn once opened
         page.locator("input[type='file']").first.set_input_files(str(crafted))
         page.get_by_text("Using the uploaded weights (4 hidden units").first.wait_for(
             state="attached")  # in the folded "advanced" section
