@@ -65,8 +65,7 @@ def render(model):
         offer_worksheet(walked, chosen)
         draw_reach(model)
         draw_time_lapse(model, walked)
-        # an expander's own state is dropped with the page: its last state is kept beside it, so
-        # the experts' section is as the visitor left it after a visit to another page
+        # as the visitor left it, also after a visit to another page (ui.keys.folded)
         with folded(t("bs_expert"), "bp_expert") as experts:
             if experts.open:  # drawn (and the gradient check made) only when opened
                 st.markdown(t("bp_intro"))

@@ -38,8 +38,8 @@ def controls(params, page):
     on = bool(state.get(key["op_off"])) or bool(state.get(key["op_weight"]))
     with folded(t("op_title"), scoped("op_box", page), opened=on,
                 icon=":material/build:") as box:
-        if not (box.open or on):  # drawn only when opened: closed, it would cost every visit
-            return (), None  # the browser the pills' and the toggle's drawing
+        if not (box.open or on):  # drawn only when opened (or an operation is on): a closed
+            return (), None  # expander's content still costs the browser its drawing
         st.caption(t("op_text"))
         # pills, not a multiselect: a button per unit is one tap on a phone, and the numbers
         # stand in a row as in the walk's picture
