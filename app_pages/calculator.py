@@ -143,11 +143,12 @@ def draw_answer(params, a, b, width, train_bits):
         st.error(t("calc_wrong", count=int(wrong.sum()), width=width), icon=":material/cancel:")
     if width > train_bits:
         st.caption(t("calc_longer", width=width, bits=train_bits))
-    drawing.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
-                 t("calc_probability_text", sure=int((np.abs(proba - 0.5) > 0.4).sum()),
-                  width=width))
+    sure = int((np.abs(proba - 0.5) > 0.4).sum())  # above 90 % or below 10 %
+    st.caption(t("calc_sure_text", sure=sure, width=width, section=t("calc_probabilities")))
     with folded(t("calc_probabilities"), "calc_table") as listing:
-        if listing.open:  # drawn only when opened
+        if listing.open:  # drawn only when opened: a second chart costs every visit to the page
+            drawing.show(charts.probability_chart(msb_first(proba), msb_first(expected)),
+                         t("calc_probability_text"))
             st.dataframe([{t("axis_bit"): int(i), t("axis_probability"): round(float(p), 6),
                            t("row_net"): int(n), t("row_true"): int(y)}
                           for i, p, n, y in zip(range(width - 1, -1, -1), msb_first(proba),

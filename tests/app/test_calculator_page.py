@@ -65,17 +65,27 @@ def test_default_problem(calc):
         assert at.success[0].value == "Exactly right: 200 − 57 = 143"
 
 
-def test_the_probability_table_is_drawn_when_opened(calc):
-    """Folded, the table of each bit's probability is not drawn; opened, it lists the book's
-    equations' output for 200 − 57, highest bit first."""
-    at = calc()
-    assert len(at.dataframe) == 0
+@pytest.mark.parametrize("hidden", [16, 2])
+def test_how_sure_the_net_is_is_said_and_drawn_when_opened(calc, hidden):
+    """The page says of how many bits of 200 − 57 the net is sure (a probability above 90 % or
+    below 10 %, counted here from the book's equations: the book's net, and a 2-unit net that is
+    unsure of some); folded, neither the chart of each bit's probability nor the table is drawn;
+    opened, the chart's bars and the table hold the book's equations' output, highest bit
+    first."""
+    at = calc({"hidden": str(hidden)})
+    run, _ = replayed(service().models.get(TrainConfig(hidden=hidden)).params, 200, 57, 8)
+    output = list(reversed(run["output"]))  # highest bit first
+    sure = sum(abs(p - 0.5) > 0.4 for p in output)
+    said = f"The net is sure (a probability above 90 % or below 10 %) of {sure} of the 8 bits"
+    assert [c.value for c in at.caption if c.value.startswith(said)]
+    assert len(at.dataframe) == 0 and len(at.get("vega_lite_chart")) == 1  # the bits alone
     at.session_state["calc_table"] = True  # the visitor opens the section
     at.run()
-    run, _ = replayed(book_params(), 200, 57, 8)
+    bars = sorted(chart_rows(at.get("vega_lite_chart")[1]), key=lambda row: -row["bit"])
+    assert np.allclose([row["p"] for row in bars], output, atol=1e-9)
     shown = at.dataframe[0].value
     assert list(shown["bit"]) == list(range(7, -1, -1))
-    assert np.allclose(shown["probability of 1"], list(reversed(run["output"])), atol=1e-6)
+    assert np.allclose(shown["probability of 1"], output, atol=1e-6)
 
 
 def test_narrow_widths_get_a_scaled_default_problem(calc):

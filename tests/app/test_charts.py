@@ -40,8 +40,8 @@ def test_many_bars_write_their_texts_upright_with_headroom():
 def test_every_chart_the_pages_send_is_valid_vega_lite(open_page):
     """The app sends charts as specifications it made without Altair's validation (drawing.spec);
     every one the four pages send (the backprop experts' section open, the calculator at 40
-    bits) passes Vega-Lite's schema, as Altair's own check would have it. And the check can
-    fail: a broken mark is refused."""
+    bits with its probabilities open) passes Vega-Lite's schema, as Altair's own check would
+    have it. And the check can fail: a broken mark is refused."""
     schema = load_schema()
     sent = []
     for url_path in ("", "calculator", "backprop", "insight"):
@@ -51,6 +51,7 @@ def test_every_chart_the_pages_send_is_valid_vega_lite(open_page):
             at.run()
         if url_path == "calculator":
             at.session_state["calc_wide"] = True
+            at.session_state["calc_table"] = True  # the probability chart is folded
             at.run()
         assert not at.exception
         sent += [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]

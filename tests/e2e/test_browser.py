@@ -513,18 +513,20 @@ def test_a_link_to_a_moment_of_the_walk_opens_it_and_a_reload_keeps_it(page, app
 
 
 def test_a_folded_section_opens_folds_and_opens_again_and_stays_across_pages(page, app_url):
-    """A section drawn only when open (here the calculator's table of each bit's probability):
-    each click on its title counts, the third as the first (Streamlit names a stateful expander
-    by its `expanded` argument, so one that follows the last state would lose it), and it is as
-    the visitor left it after a visit to another page."""
+    """A section drawn only when open (here the calculator's chart and table of how sure the net
+    is of each bit): each click on its title counts, the third as the first (Streamlit names a
+    stateful expander by its `expanded` argument, so one that follows the last state would lose
+    it), and it is as the visitor left it after a visit to another page."""
     page.goto(f"{app_url}/calculator")
     wait_for_script(page)
-    title = page.get_by_text("Each bit's probability")
-    table = page.get_by_test_id("stExpander").filter(has=title).get_by_test_id("stDataFrame")
+    section = page.get_by_test_id("stExpander").filter(
+        has=page.get_by_role("paragraph").filter(has_text="How sure the net is of each bit"))
+    table, chart = section.get_by_test_id("stDataFrame"), section.get_by_test_id("stVegaLiteChart")
     for opened in (True, False, True):
-        title.click()
+        section.locator("summary").click()
         wait_for_script(page)
         expect(table).to_have_count(1 if opened else 0)
+        expect(chart).to_have_count(1 if opened else 0)
     nav = page.get_by_test_id("stSidebarNav")
     nav.get_by_role("link", name="Training").click()
     wait_for_script(page)
@@ -532,3 +534,4 @@ def test_a_folded_section_opens_folds_and_opens_again_and_stays_across_pages(pag
     wait_for_script(page)
     expect(table).to_have_count(1)
     expect(table).to_be_visible()
+    expect(chart).to_be_visible()

@@ -37,7 +37,7 @@ except ImportError:  # the fixtures skip (or fail, under REQUIRE_BROWSER=1) and 
 from scripts.serving import wait_for_charts, wait_for_script
 
 # (URL path, catalogue key of the page's title, charts drawn at least with the default settings)
-PAGES = {"train": ("", "train_title", 2), "calculator": ("calculator", "calc_title", 2),
+PAGES = {"train": ("", "train_title", 2), "calculator": ("calculator", "calc_title", 1),
          "backprop": ("backprop", "bp_title", 1), "insight": ("insight", "in_title", 6)}
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
 SIZES = {"desktop": {"width": 1400, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -357,17 +357,23 @@ def test_the_page_not_found_detector_sees_streamlits_pop_up(new_page, app_url):
 
 # The views people explore with (issue 22), each opened as a visitor would: a pinned run beside
 # the book's, the walk with a pinned run, the calculator's operated net and its wrong bits, and
-# the learnability map once drawn.
+# the learnability map once drawn; the wrong bits with the chart of how sure the net is of each.
 EXPLORING = {
     "compare": ("?pin=4_16_10000_0_8_book", 4, None),
     "compare-walk": ("backprop?pin=4_16_10000_0_8_book", 1, None),
-    "wrong-bits": ("calculator?hidden=2", 2, None),
+    "wrong-bits": ("calculator?hidden=2", 1, "sure"),
     "map": ("insight?iterations=600", 6, "map"),
 }
 
 
 def explore(page, action):
-    """Do what the view needs beyond its link: draw the map."""
+    """Do what the view needs beyond its link: draw the map, or open the calculator's folded
+    section of how sure the net is of each bit (its chart then drawn)."""
+    if action == "sure":
+        page.get_by_test_id("stExpander").filter(has_text=re.compile(
+            "How sure the net is of each bit|网络对每一位有多大把握")).locator("summary").click()
+        wait_for_script(page, timeout=WAIT)
+        expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(2)
     if action == "map":
         page.get_by_test_id("stTab").nth(3).click()
         wait_for_script(page, timeout=WAIT)
