@@ -113,7 +113,7 @@ def train_page(browser, url):
 def calculator_page(browser, url):
     page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
     page.goto(f"{url}/calculator?lang=zh")
-    settle(page, 2)
+    settle(page, 1)  # the bits (how sure the net is of each is folded)
     page.locator(".st-key-calc_wide").get_by_role("switch").check(force=True)
     width = page.locator(".st-key-calc_width_8 input[type=range]")
     width.wait_for(state="attached")
@@ -131,7 +131,7 @@ def calculator_page(browser, url):
     true_answer = page.get_by_test_id("stMetricValue").get_by_text(f"{WIDE_A - WIDE_B:,}",
                                                                    exact=True)
     true_answer.first.wait_for()  # the net's answer and the true one, when the net is right
-    settle(page, 2)
+    settle(page, 2)  # the bits of 32-bit numbers, 16 to a grid
     shoot(page, DOCS / "calculator.png", 2)
     page.close()
 
