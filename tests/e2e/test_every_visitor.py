@@ -356,8 +356,8 @@ def test_the_page_not_found_detector_sees_streamlits_pop_up(new_page, app_url):
 
 
 # The views people explore with (issue 22), each opened as a visitor would: a pinned run beside
-# the book's, the walk with a pinned run, the calculator's operated net and its wrong bits, and
-# the learnability map once drawn; the wrong bits with the chart of how sure the net is of each.
+# the book's, the walk with a pinned run, the calculator's operated net and its wrong bits (with
+# the chart of how sure the net is of each bit opened), and the learnability map once drawn.
 EXPLORING = {
     "compare": ("?pin=4_16_10000_0_8_book", 4, None),
     "compare-walk": ("backprop?pin=4_16_10000_0_8_book", 1, None),
