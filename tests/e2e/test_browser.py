@@ -124,7 +124,7 @@ def test_link_parameters_set_sidebar_and_language(page, app_url):
     those sidebar values, and its run (training that configuration) ends without an exception."""
     page.goto(f"{app_url}/calculator?hidden=12&alpha=0.5&lang=zh&seed=3")
     wait_for_script(page)
-    wait_for_charts(page, 2)
+    wait_for_charts(page, 1)
     expect(page.get_by_role("heading", name="减法计算器")).to_be_visible()
     expect(slider_value(page, "hidden")).to_have_text("12")
     expect(slider_value(page, "alpha")).to_have_text("0.50")

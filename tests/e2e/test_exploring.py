@@ -102,7 +102,7 @@ def test_operating_on_the_net_breaks_it_and_training_on_repairs_it(new_page, app
     from rnn import TrainConfig, train
     from rnn.evaluate import accuracy_of
     from rnn.operate import edited
-    page = open_at(new_page, app_url, "calculator", lang, size, charts=2)
+    page = open_at(new_page, app_url, "calculator", lang, size)
     page.get_by_text(text("op_title", lang)).click()
     pills = page.get_by_test_id("stButtonGroup").filter(has_text="15")
     pills.get_by_role("button", name="11", exact=True).click()
@@ -138,7 +138,7 @@ def test_a_wrong_bit_on_the_calculator_opens_the_walk_at_that_bit(new_page, app_
     _, predicted = answer(net, 200, 57, 8)  # bits, lowest first
     wrong = [bit for bit in range(8) if predicted[bit] != ((200 - 57) >> bit & 1)]
     assert wrong, "a 2-unit net is expected to get 200 - 57 wrong"
-    page = open_at(new_page, app_url, "calculator?hidden=2", lang, size, charts=2)
+    page = open_at(new_page, app_url, "calculator?hidden=2", lang, size)
     for bit in wrong:
         expect(page.get_by_role("link", name=text("calc_why_bit", lang, bit=bit, link="")
                                 .strip("[]()"), exact=True)).to_be_visible()

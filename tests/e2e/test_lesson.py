@@ -155,11 +155,11 @@ def moment_link(page, app_url, lang, visits):
     problems += visits.check(page, "moment", position)
 
     page.goto(f"{app_url}/calculator?a=150&b=20&lang={lang}")
-    settle(page, 2)
+    settle(page, 1)
     answer = metric(page, said("calc_true_answer", lang))
     expect(answer).to_have_text("130")
     page.reload()
-    settle(page, 2)
+    settle(page, 1)
     expect(answer).to_have_text("130")
     for name, value in (("a", 150), ("b", 20)):
         expect(page.locator(f".st-key-calc_{name}_8").get_by_test_id("stNumberInputField")) \
@@ -286,7 +286,7 @@ def stable(page, app_url, lang, visits):
     disagrees with the box; a fitting number answers again; one settings change is one entry in
     the browser's history."""
     page.goto(f"{app_url}/calculator?{SHORT}&lang={lang}")
-    settle(page, 2)
+    settle(page, 1)
     field = page.locator(".st-key-calc_a_8").get_by_test_id("stNumberInputField")
     field.fill("300")
     field.press("Enter")
